@@ -1,0 +1,44 @@
+"""Side effects on external systems; `build` gives the worker every activity to register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from activities.field_service import FieldService
+from activities.losing_operator import LosingOperatorGateway
+from activities.notifications import Notifications
+from activities.payments import Payments
+from settings import Settings
+
+
+def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[httpx.AsyncClient]]:
+    """Every activity bound to its system's client, and the clients to close on shutdown."""
+    timeout = httpx.Timeout(settings.http_timeout_s)
+    clients = {
+        url: httpx.AsyncClient(base_url=url, timeout=timeout)
+        for url in (
+            settings.losing_operator_url,
+            settings.field_service_url,
+            settings.notifications_url,
+            settings.payments_url,
+        )
+    }
+    gateway = LosingOperatorGateway(clients[settings.losing_operator_url])
+    field = FieldService(clients[settings.field_service_url])
+    notifications = Notifications(clients[settings.notifications_url])
+    payments = Payments(clients[settings.payments_url])
+    activities: list[Callable[..., Any]] = [
+        gateway.open_order,
+        gateway.request_release,
+        gateway.cancel_order,
+        field.book_visit,
+        field.cancel_visit,
+        field.forward_ticket,
+        notifications.notify_customer,
+        notifications.escalate,
+        payments.request_mandate,
+    ]
+    return activities, list(clients.values())

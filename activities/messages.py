@@ -1,0 +1,65 @@
+"""Inputs and outputs of the activities: one pydantic model per call."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class ExternalCall(BaseModel):
+    migration_id: str
+    # Derived from the workflow id and the step, so a retry is recognised as the same effect.
+    idempotency_key: str
+
+
+class LineOrder(ExternalCall):
+    losing_operator: str
+    line_number: str
+    migration_code: str
+
+
+class OrderRef(ExternalCall):
+    losing_operator: str
+
+
+class VisitOrder(ExternalCall):
+    technician_id: str
+    window_start: datetime
+    window_end: datetime
+    address: str
+    revision: int
+
+
+class TicketForward(ExternalCall):
+    ticket_id: str
+    channel: str
+    summary: str
+    technician_id: str | None
+
+
+class CustomerMessage(ExternalCall):
+    kind: str
+    phone: str
+    email: str | None
+    text: str
+
+
+class EscalationNotice(ExternalCall):
+    promise: str
+    level: int
+    owner: str
+    recipients: list[str]
+    due_at: datetime
+    stage: str
+
+
+class MandateRequest(ExternalCall):
+    customer_name: str
+    offer: str
+
+
+class Receipt(BaseModel):
+    """What an external system answered: its own reference for the effect."""
+
+    reference: str

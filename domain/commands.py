@@ -1,0 +1,119 @@
+"""What people ask of a migration, what it refuses, and what it asks of the world in return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from domain.models import (
+    Actor,
+    Escalation,
+    MigrationRequest,
+    MigrationState,
+    Model,
+    Money,
+    Stage,
+    VisitOutcome,
+)
+
+
+class Command(Model):
+    actor: Actor
+    # An API client's Idempotency-Key and a hash of its body: the same key with another
+    # body is refused, so a retry can never be mistaken for a different request.
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+
+class Confirm(Command):
+    channel: str
+    note: str | None = None
+
+
+class Withdraw(Command):
+    reason: str
+
+
+class BookVisit(Command):
+    technician_id: str
+    window_start: datetime
+    window_end: datetime
+
+
+class ReportVisit(Command):
+    outcome: VisitOutcome
+    notes: str | None = None
+
+
+class ReportServiceLoss(Command):
+    reported_via: str
+    detail: str | None = None
+
+
+class ConfirmLineRelease(Command):
+    released_at: datetime | None = None
+
+
+class OpenTicket(Command):
+    channel: str
+    summary: str
+
+
+class AcknowledgeTicket(Command):
+    ticket_id: str
+    note: str | None = None
+
+
+class RefusalKind(StrEnum):
+    CONFLICT = "conflict"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
+
+
+class Refusal(Model):
+    kind: RefusalKind
+    reason: str
+
+
+class EffectKind(StrEnum):
+    CONFIRMATION_CALL = "confirmation_call"
+    NOTIFY_VISIT_BOOKED = "notify_visit_booked"
+    NOTIFY_ACTIVATION = "notify_activation"
+    NOTIFY_WITHDRAWAL = "notify_withdrawal"
+    CANCEL_VISIT = "cancel_visit"
+    CANCEL_MIGRATION_ORDER = "cancel_migration_order"
+    REQUEST_RELEASE = "request_release"
+    REQUEST_MANDATE = "request_mandate"
+    FORWARD_TICKET = "forward_ticket"
+    ESCALATE = "escalate"
+
+
+class Effect(Model):
+    """One external side effect; `step` makes its idempotency key unique in the migration."""
+
+    kind: EffectKind
+    step: str
+    ticket_id: str | None = None
+    escalation: Escalation | None = None
+
+
+class Decision(Model):
+    state: MigrationState
+    effects: list[Effect] = []
+
+
+class StartMigration(Model):
+    """The workflow's one input: a new proposal, or the state carried over a continue-as-new."""
+
+    line_key: str
+    sales_agent: str
+    request: MigrationRequest
+    state: MigrationState | None = None
+
+
+class Outcome(Model):
+    migration_id: str
+    stage: Stage
+    reason: str | None
+    compensation: Money

@@ -1,0 +1,50 @@
+"""Automatic compensation: per started day of a breached promise, a flat sum per missed visit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from domain.models import MigrationState, Money, Promise, PromiseName
+from domain.policy import MigrationPolicy
+
+DAY = timedelta(days=1)
+
+
+def started_days(start: datetime, end: datetime) -> int:
+    if end <= start:
+        return 0
+    return math.ceil((end - start) / DAY)
+
+
+def _breach_episodes(p: Promise, now: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Each (due, end) interval the promise spent breached, including ones later re-planned."""
+    for r in p.replans:
+        if r.breached_at is not None:
+            yield r.previous_due, r.at
+    if p.breached_at is not None:
+        yield p.due_at, p.fulfilled_at or p.cancelled_at or now
+
+
+def promise_cents(p: Promise, policy: MigrationPolicy, now: datetime) -> int:
+    per_day = {
+        PromiseName.TECHNICIAN_CONTACT: policy.technician_contact_cents_per_day,
+        PromiseName.VISIT: policy.visit_cents_per_day,
+        PromiseName.CUT_OVER: policy.cut_over_cents_per_day,
+    }.get(p.name, 0)
+    flat = policy.missed_visit_cents if p.name is PromiseName.VISIT else 0
+    return sum(per_day * started_days(start, end) + flat for start, end in _breach_episodes(p, now))
+
+
+def without_service_cents(state: MigrationState, policy: MigrationPolicy, now: datetime) -> int:
+    if state.without_service_since is None:
+        return 0
+    end = state.service_restored_at or now
+    return policy.without_service_cents_per_day * started_days(state.without_service_since, end)
+
+
+def total(state: MigrationState, now: datetime) -> Money:
+    policy = state.request.policy
+    cents = sum(promise_cents(p, policy, now) for p in state.promises)
+    return Money(amount_cents=cents + without_service_cents(state, policy, now))

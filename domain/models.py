@@ -1,0 +1,237 @@
+"""Pydantic models shared by every layer: the migration's state, its commands and its views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.policy import MigrationPolicy
+
+
+class Stage(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    SCHEDULED = "scheduled"
+    ACTIVATED = "activated"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+    FAILED = "failed"
+
+
+TERMINAL_STAGES = frozenset({Stage.COMPLETED, Stage.WITHDRAWN, Stage.FAILED})
+BEFORE_ACTIVATION = frozenset({Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED})
+
+
+class Party(StrEnum):
+    GAINING_OPERATOR = "gaining_operator"
+    LOSING_OPERATOR = "losing_operator"
+    FIELD_TEAM = "field_team"
+    CUSTOMER = "customer"
+
+
+class PromiseName(StrEnum):
+    CONFIRMATION = "confirmation"
+    TECHNICIAN_CONTACT = "technician_contact"
+    VISIT = "visit"
+    SERVICE_RESTORATION = "service_restoration"
+    TICKET_ACK = "ticket_ack"
+    CUT_OVER = "cut_over"
+
+
+class PromiseStatus(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    BREACHED = "breached"
+    CANCELLED = "cancelled"
+
+
+class VisitOutcome(StrEnum):
+    ACTIVATED = "activated"
+    FAILED = "failed"
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Actor(Model):
+    """Who acted: always the authenticated subject, never a field a client can set."""
+
+    subject: str
+    role: str
+
+
+class Customer(Model):
+    name: str
+    phone: str
+    email: str | None = None
+
+
+class Line(Model):
+    number: str
+    address: str
+    migration_code: str
+
+
+class MigrationRequest(Model):
+    customer: Customer
+    line: Line
+    losing_operator: str
+    offer: str
+    policy: MigrationPolicy = Field(default_factory=MigrationPolicy)
+
+
+class Replan(Model):
+    """A moved due time: kept forever so that re-planning never hides a breach."""
+
+    at: datetime
+    by: str
+    previous_due: datetime
+    new_due: datetime
+    reason: str
+    breached_at: datetime | None = None
+
+
+class Promise(Model):
+    id: str
+    name: PromiseName
+    owner: Party
+    opened_at: datetime
+    due_at: datetime
+    status: PromiseStatus = PromiseStatus.OPEN
+    fulfilled_at: datetime | None = None
+    breached_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    escalation_level: int = 0
+    replans: list[Replan] = Field(default_factory=list)
+
+    @property
+    def pending(self) -> bool:
+        """Still waiting for someone to act (on time or already breached)."""
+        return self.fulfilled_at is None and self.status is not PromiseStatus.CANCELLED
+
+
+class Escalation(Model):
+    promise: str
+    level: int
+    at: datetime
+    recipients: list[str]
+    owner: Party
+
+
+class Appointment(Model):
+    technician_id: str
+    window_start: datetime
+    window_end: datetime
+    booked_by: str
+    booked_at: datetime
+    revision: int
+    work_order_id: str
+
+
+class Ticket(Model):
+    ticket_id: str
+    channel: str
+    summary: str
+    opened_by: str
+    opened_at: datetime
+    routed_to: Party
+    status: TicketStatus = TicketStatus.OPEN
+    ack_due: datetime
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    note: str | None = None
+
+
+class TimelineEntry(Model):
+    at: datetime
+    event: str
+    actor: str | None = None
+    detail: str = ""
+
+
+class Undo(StrEnum):
+    """Compensations registered as each side effect succeeds, unwound in reverse."""
+
+    CANCEL_MIGRATION_ORDER = "cancel_migration_order"
+    CANCEL_VISIT = "cancel_visit"
+
+
+class MigrationState(Model):
+    migration_id: str
+    # The first run's id: tells apart two migrations of one line that reuse its workflow id.
+    chain_id: str
+    line_key: str
+    sales_agent: str
+    request: MigrationRequest
+    stage: Stage = Stage.PROPOSED
+    created_at: datetime
+    promises: list[Promise] = Field(default_factory=list)
+    escalations: list[Escalation] = Field(default_factory=list)
+    tickets: list[Ticket] = Field(default_factory=list)
+    appointment: Appointment | None = None
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    contract_effective_at: datetime | None = None
+    payment_mandate_requested: bool = False
+    release_requested: bool = False
+    line_released_at: datetime | None = None
+    without_service_since: datetime | None = None
+    service_restored_at: datetime | None = None
+    outcome_reason: str | None = None
+    compensations: list[Undo] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    idempotency: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def customer_without_service(self) -> bool:
+        return self.without_service_since is not None and self.service_restored_at is None
+
+
+class Owner(Model):
+    party: Party | None
+    due_at: datetime | None
+
+
+class Money(Model):
+    currency: str = "EUR"
+    amount_cents: int
+
+
+class Snapshot(Model):
+    """Everything a person may need to know about one migration, derived from its state."""
+
+    migration_id: str
+    stage: Stage
+    owner: Owner
+    losing_operator: str
+    sales_agent: str
+    customer: Customer
+    line: Line
+    offer: str
+    created_at: datetime
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+    contract_effective: bool
+    contract_effective_at: datetime | None
+    payment_mandate_requested: bool
+    release_requested: bool
+    line_released_at: datetime | None
+    customer_without_service: bool
+    without_service_since: datetime | None
+    escalation_level: int
+    next_deadline: datetime | None
+    promises: list[Promise]
+    tickets: list[Ticket]
+    escalations: list[Escalation]
+    compensation: Money
+    appointment: Appointment | None
+    outcome_reason: str | None
+    timeline: list[TimelineEntry]

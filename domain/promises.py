@@ -1,0 +1,111 @@
+"""The promise ledger: every window promised to the customer or between teams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from domain.models import Party, Promise, PromiseName, PromiseStatus, Replan
+from domain.policy import MigrationPolicy
+
+MAX_LEVEL = 3
+
+OWNERS: dict[PromiseName, Party] = {
+    PromiseName.CONFIRMATION: Party.GAINING_OPERATOR,
+    PromiseName.TECHNICIAN_CONTACT: Party.FIELD_TEAM,
+    PromiseName.VISIT: Party.FIELD_TEAM,
+    PromiseName.SERVICE_RESTORATION: Party.FIELD_TEAM,
+    PromiseName.TICKET_ACK: Party.FIELD_TEAM,
+    PromiseName.CUT_OVER: Party.LOSING_OPERATOR,
+}
+
+
+def window(policy: MigrationPolicy, name: PromiseName) -> timedelta:
+    """The default window of a promise; the visit's window is the booked one instead."""
+    return getattr(policy, name.value)  # type: ignore[no-any-return]
+
+
+def open_promise(
+    ledger: list[Promise], name: PromiseName, now: datetime, due_at: datetime, key: str = ""
+) -> list[Promise]:
+    pid = f"{name.value}:{key}" if key else name.value
+    if any(p.id == pid and p.pending for p in ledger):
+        raise ValueError(f"promise {pid} is already open")
+    promise = Promise(id=pid, name=name, owner=OWNERS[name], opened_at=now, due_at=due_at)
+    return [*ledger, promise]
+
+
+def find(ledger: Iterable[Promise], pid: str) -> Promise | None:
+    """The latest promise with this id (a promise id can be reopened after it closed)."""
+    found = None
+    for p in ledger:
+        if p.id == pid:
+            found = p
+    return found
+
+
+def _replace(ledger: list[Promise], old: Promise, new: Promise) -> list[Promise]:
+    return [new if p is old else p for p in ledger]
+
+
+def fulfil(ledger: list[Promise], pid: str, now: datetime) -> list[Promise]:
+    """Mark a pending promise fulfilled; a late fulfilment stays recorded as breached."""
+    p = find(ledger, pid)
+    if p is None or not p.pending:
+        return ledger
+    status = PromiseStatus.KEPT if p.breached_at is None else PromiseStatus.BREACHED
+    return _replace(ledger, p, p.model_copy(update={"fulfilled_at": now, "status": status}))
+
+
+def replan(
+    ledger: list[Promise], pid: str, new_due: datetime, now: datetime, by: str, reason: str
+) -> list[Promise]:
+    """Move a due time; the old one (and any breach of it) stays in the record."""
+    p = find(ledger, pid)
+    if p is None or not p.pending:
+        raise ValueError(f"promise {pid} is not pending")
+    record = Replan(
+        at=now,
+        by=by,
+        previous_due=p.due_at,
+        new_due=new_due,
+        reason=reason,
+        breached_at=p.breached_at,
+    )
+    moved = p.model_copy(
+        update={
+            "due_at": new_due,
+            "status": PromiseStatus.OPEN,
+            "breached_at": None,
+            "escalation_level": 0,
+            "replans": [*p.replans, record],
+        }
+    )
+    return _replace(ledger, p, moved)
+
+
+def cancel_pending(ledger: list[Promise], now: datetime) -> list[Promise]:
+    return [
+        p.model_copy(update={"status": PromiseStatus.CANCELLED, "cancelled_at": now})
+        if p.pending
+        else p
+        for p in ledger
+    ]
+
+
+def next_attention(p: Promise, interval: timedelta) -> datetime | None:
+    """When this promise next needs the ladder: its due time, then one step per interval."""
+    if not p.pending or p.escalation_level >= MAX_LEVEL:
+        return None
+    return p.due_at + interval * p.escalation_level
+
+
+def next_due(ledger: Iterable[Promise], interval: timedelta) -> datetime | None:
+    """The one instant the migration's single durable timer must be aimed at."""
+    times = [t for p in ledger if (t := next_attention(p, interval)) is not None]
+    return min(times, default=None)
+
+
+def earliest_pending(ledger: Iterable[Promise]) -> Promise | None:
+    pending = [p for p in ledger if p.pending]
+    return min(pending, key=lambda p: p.due_at, default=None)

@@ -1,0 +1,46 @@
+"""One Settings object for every process, read from environment variables only."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SIMULATORS = "http://127.0.0.1:8100"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    temporal_address: str = "localhost:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "line-migrations"
+
+    losing_operator_url: str = f"{SIMULATORS}/losing-operator"
+    field_service_url: str = f"{SIMULATORS}/field-service"
+    notifications_url: str = f"{SIMULATORS}/notifications"
+    payments_url: str = f"{SIMULATORS}/payments"
+    http_timeout_s: float = 10.0
+
+    api_tokens_file: Path = Path("config/dev-tokens.json")
+    # Keys the line number into migration ids and search attributes without exposing it.
+    line_key_secret: str = "dev-only-line-key-secret"
+
+    # The losing operator's simulator calls the API back after a release, as a gateway would.
+    api_url: str = "http://127.0.0.1:8000"
+    simulator_operator_token: str = "dev-operator"
+    release_callback_delay_s: float = 3.0
+
+    # Larger than the number of open migrations (~75 KB each): replays from history cost
+    # the SQLite server dearly, cached workflows do not.
+    max_cached_workflows: int = 10_000
+    # In-flight activities get this long to finish when the worker is asked to stop.
+    graceful_shutdown_s: float = 20.0
+
+    log_level: str = "INFO"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.commands import StartMigration
+from domain.models import Actor, Customer, Line, MigrationRequest
+from domain.policy import MigrationPolicy
+from tests.binaries import test_server
+from tests.workflows.fakes import FakeSystems
+from workflows import search_attributes as sa
+from workflows.line_migration import LineMigrationWorkflow
+
+SALES = Actor(subject="dario", role="sales")
+CARE = Actor(subject="giulia", role="care")
+DISPATCH = Actor(subject="marta", role="dispatch")
+LUCA = Actor(subject="luca", role="technician")
+OPERATOR = Actor(subject="telecom-gateway", role="operator")
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=test_server()
+    )
+    # The time-skipping server knows no custom search attribute until told.
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in sa.ALL},
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def systems() -> FakeSystems:
+    return FakeSystems()
+
+
+@pytest.fixture
+async def worker(env: WorkflowEnvironment, systems: FakeSystems) -> AsyncIterator[Worker]:
+    async with Worker(
+        env.client,
+        task_queue=f"tq-{uuid.uuid4()}",
+        workflows=[LineMigrationWorkflow],
+        activities=systems.activities(),
+    ) as w:
+        yield w
+
+
+def make_request(code: str = "TIM12345", **policy: timedelta) -> MigrationRequest:
+    return MigrationRequest(
+        customer=Customer(name="Mario Rossi", phone="+393331234567", email="m@example.it"),
+        line=Line(number="+390612345678", address="Via Roma 1, Roma", migration_code=code),
+        losing_operator="telecom",
+        offer="fibra-1000",
+        policy=MigrationPolicy(**policy),
+    )
+
+
+async def start(
+    env: WorkflowEnvironment, worker: Worker, request: MigrationRequest | None = None
+) -> WorkflowHandle[LineMigrationWorkflow, object]:
+    return await env.client.start_workflow(
+        LineMigrationWorkflow.run,
+        StartMigration(line_key="k", sales_agent="dario", request=request or make_request()),
+        id=f"mig-{uuid.uuid4()}",
+        task_queue=worker.task_queue,
+    )

@@ -1,0 +1,58 @@
+"""Runs the migration workflow and its activities on the task queue until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import PollerBehaviorAutoscaling, Worker
+
+import activities
+from connection import connect
+from settings import Settings, get_settings
+from workflows.line_migration import LineMigrationWorkflow
+
+log = logging.getLogger("worker")
+
+
+def build_worker(client: Client, settings: Settings, activity_fns: list) -> Worker:  # type: ignore[type-arg]
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[LineMigrationWorkflow],
+        activities=activity_fns,
+        max_cached_workflows=settings.max_cached_workflows,
+        workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
+        activity_task_poller_behavior=PollerBehaviorAutoscaling(),
+        graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_s),
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    client = await connect(settings)
+    activity_fns, http_clients = activities.build(settings)
+    worker = build_worker(client, settings, activity_fns)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker polling %s on %s", settings.task_queue, settings.temporal_address)
+    async with worker:
+        await stop.wait()
+        log.info("stopping: in-flight activities get %ss", settings.graceful_shutdown_s)
+    for http in http_clients:
+        await http.aclose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # the native runtime can abort at interpreter exit (STYLE.md rule 12)

@@ -1,0 +1,293 @@
+"""One durable workflow per line migration: proposal, confirmation, visit, cut-over.
+
+It owns the customer end to end: every promised window is a durable timer (one at a time,
+aimed at the ledger's next due instant), every breach climbs the escalation ladder by itself,
+and every side effect happens once, in the order make-before-break demands. The rules live in
+`domain/`; this class only sequences them against Temporal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.http import BUSINESS_REFUSAL
+    from domain import lifecycle, promises, views
+    from domain.commands import (
+        AcknowledgeTicket,
+        BookVisit,
+        Command,
+        Confirm,
+        ConfirmLineRelease,
+        Effect,
+        EffectKind,
+        OpenTicket,
+        Outcome,
+        ReportServiceLoss,
+        ReportVisit,
+        StartMigration,
+        Withdraw,
+    )
+    from domain.models import MigrationState, Snapshot, Ticket
+    from workflows import effects
+    from workflows import search_attributes as sa
+
+UNDO_KINDS = frozenset({EffectKind.CANCEL_VISIT, EffectKind.CANCEL_MIGRATION_ORDER})
+
+
+@workflow.defn
+class LineMigrationWorkflow:
+    @workflow.init
+    def __init__(self, start: StartMigration) -> None:
+        info = workflow.info()
+        self._state = start.state or lifecycle.propose(
+            info.workflow_id, info.first_execution_run_id, start.line_key, start.sales_agent,
+            start.request, workflow.now(),
+        )  # fmt: skip
+        self._lock = asyncio.Lock()  # serializes handlers that wait on field service
+        self._in_flight = 0
+        self._published = {k.name: v for k, v in _pairs(info)}
+
+    @workflow.run
+    async def run(self, start: StartMigration) -> Outcome:
+        if start.state is None:
+            await self._open_order()
+        while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
+            self._apply_escalations()
+            self._publish()
+            if self._history_is_long():
+                await self._continue_as_new()
+            await self._sleep_until_something_changes()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._publish()
+        s = self._state
+        return Outcome(
+            migration_id=s.migration_id, stage=s.stage, reason=s.outcome_reason,
+            compensation=views.snapshot(s, workflow.now()).compensation,
+        )  # fmt: skip
+
+    # --- reads ---------------------------------------------------------------------------
+
+    @workflow.query
+    def snapshot(self) -> Snapshot:
+        """The whole truth, computed from state: no activity, nothing written to history."""
+        return views.snapshot(self._state, workflow.now())
+
+    # --- updates: each validator refuses before anything is written to history ------------
+
+    @workflow.update
+    async def confirm(self, cmd: Confirm) -> Snapshot:
+        return self._decide(cmd)
+
+    @confirm.validator
+    def _check_confirm(self, cmd: Confirm) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def withdraw(self, cmd: Withdraw) -> Snapshot:
+        async with self._lock:  # a booking in flight finishes first, so its undo is known
+            return self._decide(cmd)
+
+    @withdraw.validator
+    def _check_withdraw(self, cmd: Withdraw) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def book_visit(self, cmd: BookVisit) -> Snapshot:
+        """Book or move the visit; field service must accept before the migration records it."""
+        async with self._lock:
+            self._check(cmd)
+            revision = lifecycle.next_visit_revision(self._state)
+            try:
+                order = await effects.book_visit(self._state, cmd, revision)
+            except ActivityError as err:
+                raise ApplicationError(
+                    f"field service did not book the visit: {_cause(err)}",
+                    type="conflict", non_retryable=True,
+                ) from err  # fmt: skip
+            decision = lifecycle.book_visit(self._state, cmd, workflow.now(), order.reference)
+            return self._commit(decision.state, decision.effects)
+
+    @book_visit.validator
+    def _check_book_visit(self, cmd: BookVisit) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def report_visit(self, cmd: ReportVisit) -> Snapshot:
+        async with self._lock:
+            return self._decide(cmd)
+
+    @report_visit.validator
+    def _check_report_visit(self, cmd: ReportVisit) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def report_service_loss(self, cmd: ReportServiceLoss) -> Snapshot:
+        return self._decide(cmd)
+
+    @report_service_loss.validator
+    def _check_report_service_loss(self, cmd: ReportServiceLoss) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def confirm_line_release(self, cmd: ConfirmLineRelease) -> Snapshot:
+        return self._decide(cmd)
+
+    @confirm_line_release.validator
+    def _check_confirm_line_release(self, cmd: ConfirmLineRelease) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def open_ticket(self, cmd: OpenTicket) -> Ticket:
+        self._decide(cmd)
+        return self._state.tickets[-1]
+
+    @open_ticket.validator
+    def _check_open_ticket(self, cmd: OpenTicket) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def acknowledge_ticket(self, cmd: AcknowledgeTicket) -> Ticket:
+        self._decide(cmd)
+        return next(t for t in self._state.tickets if t.ticket_id == cmd.ticket_id)
+
+    @acknowledge_ticket.validator
+    def _check_acknowledge_ticket(self, cmd: AcknowledgeTicket) -> None:
+        self._check(cmd)
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _check(self, cmd: Command) -> None:
+        refusal = lifecycle.refusal(self._state, cmd)
+        if refusal is not None:
+            raise ApplicationError(refusal.reason, type=refusal.kind.value, non_retryable=True)
+
+    def _decide(self, cmd: Command) -> Snapshot:
+        self._check(cmd)  # again: the state may have moved while this handler waited
+        decision = lifecycle.apply(self._state, cmd, workflow.now())
+        return self._commit(decision.state, decision.effects)
+
+    def _commit(self, state: MigrationState, todo: list[Effect]) -> Snapshot:
+        self._state = state
+        self._start(todo)
+        self._publish()
+        return views.snapshot(state, workflow.now())
+
+    async def _open_order(self) -> None:
+        """Validate line and code at the losing operator; a refusal fails with no other effect."""
+        try:
+            receipt = await effects.open_order(self._state)
+        except ActivityError as err:
+            if _cause_type(err) != BUSINESS_REFUSAL:
+                raise
+            reason = f"the losing operator refused the migration: {_cause(err)}"
+            self._state = lifecycle.line_rejected(self._state, workflow.now(), reason)
+            return
+        self._state = lifecycle.line_validated(self._state, workflow.now(), receipt.reference)
+
+    def _apply_escalations(self) -> None:
+        decision = lifecycle.escalate(self._state, workflow.now())
+        if decision.effects:
+            self._state = decision.state
+            self._start(decision.effects)
+
+    def _start(self, todo: list[Effect]) -> None:
+        """Run effects in the background: a failing system never delays an escalation."""
+        if todo:
+            self._in_flight += 1
+            asyncio.create_task(self._carry_out(todo))
+
+    async def _carry_out(self, todo: list[Effect]) -> None:
+        try:
+            for undo in (e for e in todo if e.kind in UNDO_KINDS):  # the saga, in stack order
+                await self._attempt(undo)
+            await asyncio.gather(*(self._attempt(e) for e in todo if e.kind not in UNDO_KINDS))
+        finally:
+            self._in_flight -= 1
+
+    async def _attempt(self, effect: Effect) -> None:
+        try:
+            await effects.carry_out(self._state, effect)
+        except ActivityError as err:
+            self._state = lifecycle.effect_failed(
+                self._state, workflow.now(), effect.kind.value, _cause(err)
+            )
+
+    async def _sleep_until_something_changes(self) -> None:
+        """One durable timer, aimed at the ledger's next due instant, re-aimed on any change."""
+        due = views.next_deadline(self._state)
+
+        def changed() -> bool:
+            finished = lifecycle.is_closed(self._state) and self._in_flight == 0
+            return finished or views.next_deadline(self._state) != due
+
+        timeout = None if due is None else due - workflow.now()
+        if timeout is not None and timeout <= timedelta(0):
+            return
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                changed, timeout=timeout, timeout_summary=_timer_summary(self._state, due)
+            )
+
+    def _publish(self) -> None:
+        """Upsert only the search attributes that changed, and the Web UI's current details."""
+        values = sa.current(self._state)
+        updates = [
+            key.value_set(values[key.name]) if values[key.name] is not None else key.value_unset()
+            for key in sa.ALL
+            if values[key.name] != self._published.get(key.name)
+        ]
+        if updates:
+            workflow.upsert_search_attributes(updates)
+            self._published = values
+        owner = views.owner(self._state)
+        workflow.set_current_details(
+            f"**{self._state.stage.value}** · owner: {owner.party or 'nobody'}"
+            f" · next deadline: {_iso(views.next_deadline(self._state))}"
+            f" · escalation level {views.escalation_level(self._state)}"
+            + (" · **customer without service**" if self._state.customer_without_service else "")
+        )
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        limit = self._state.request.policy.continue_as_new_after_events
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > limit
+
+    async def _continue_as_new(self) -> None:
+        """Carry the whole state (ledger included) into a fresh run once nothing is in flight."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and self._in_flight == 0
+        )
+        s = self._state
+        workflow.continue_as_new(
+            StartMigration(
+                line_key=s.line_key, sales_agent=s.sales_agent, request=s.request, state=s
+            )
+        )
+
+
+def _pairs(info: workflow.Info) -> list[tuple[object, object]]:
+    return [(pair.key, pair.value) for pair in info.typed_search_attributes]
+
+
+def _cause(err: ActivityError) -> str:
+    return str(err.cause.message if isinstance(err.cause, ApplicationError) else err.cause or err)
+
+
+def _cause_type(err: ActivityError) -> str | None:
+    return err.cause.type if isinstance(err.cause, ApplicationError) else None
+
+
+def _iso(t: datetime | None) -> str:
+    return t.isoformat() if t else "none"
+
+
+def _timer_summary(state: MigrationState, due: datetime | None) -> str:
+    interval = state.request.policy.escalation_interval
+    which = [p.id for p in state.promises if promises.next_attention(p, interval) == due]
+    return f"{', '.join(which)} due {_iso(due)} (escalates if unfulfilled)"

@@ -1,0 +1,75 @@
+"""Typed search attribute keys: what auditors filter on in the Web UI and the API lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio.common import (
+    SearchAttributeIndexedValueType,
+    SearchAttributeKey,
+    SearchAttributePair,
+    TypedSearchAttributes,
+)
+
+from domain import views
+from domain.models import MigrationState, Stage
+
+STAGE = SearchAttributeKey.for_keyword("MigrationStage")
+LOSING_OPERATOR = SearchAttributeKey.for_keyword("LosingOperator")
+SALES_AGENT = SearchAttributeKey.for_keyword("SalesAgent")
+TECHNICIAN = SearchAttributeKey.for_keyword("TechnicianId")
+ESCALATION_LEVEL = SearchAttributeKey.for_int("EscalationLevel")
+WITHOUT_SERVICE = SearchAttributeKey.for_bool("CustomerWithoutService")
+NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
+# A keyed hash of the line number: searchable by whoever knows the number, readable by no one.
+LINE_NUMBER = SearchAttributeKey.for_keyword("LineNumber")
+
+ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
+    STAGE, LOSING_OPERATOR, SALES_AGENT, TECHNICIAN, ESCALATION_LEVEL, WITHOUT_SERVICE,
+    NEXT_DEADLINE, LINE_NUMBER,
+)  # fmt: skip
+
+_CLI_TYPES = {
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.INT: "Int",
+    SearchAttributeIndexedValueType.BOOL: "Bool",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
+}
+
+SearchValue = str | int | bool | datetime | None
+
+
+def cli_flags() -> list[str]:
+    """`temporal server start-dev` flags registering every key."""
+    flags: list[str] = []
+    for key in ALL:
+        flags += ["--search-attribute", f"{key.name}={_CLI_TYPES[key.indexed_value_type]}"]
+    return flags
+
+
+def current(state: MigrationState) -> dict[str, SearchValue]:
+    """The value each key must hold for this state (None: unset)."""
+    return {
+        STAGE.name: state.stage.value,
+        LOSING_OPERATOR.name: state.request.losing_operator,
+        SALES_AGENT.name: state.sales_agent,
+        TECHNICIAN.name: state.appointment.technician_id if state.appointment else None,
+        ESCALATION_LEVEL.name: views.escalation_level(state),
+        WITHOUT_SERVICE.name: state.customer_without_service,
+        NEXT_DEADLINE.name: views.next_deadline(state),
+        LINE_NUMBER.name: state.line_key,
+    }
+
+
+def at_start(line_key: str, losing_operator: str, sales_agent: str) -> TypedSearchAttributes:
+    """Set with the start request, so a new migration is searchable before its first task."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(STAGE, Stage.PROPOSED.value),
+            SearchAttributePair(LOSING_OPERATOR, losing_operator),
+            SearchAttributePair(SALES_AGENT, sales_agent),
+            SearchAttributePair(ESCALATION_LEVEL, 0),
+            SearchAttributePair(WITHOUT_SERVICE, False),
+            SearchAttributePair(LINE_NUMBER, line_key),
+        ]
+    )

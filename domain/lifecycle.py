@@ -378,6 +378,19 @@ def is_closed(state: MigrationState) -> bool:
     return state.stage in TERMINAL_STAGES and not any(p.pending for p in state.promises)
 
 
+def effect_done(
+    state: MigrationState, effect: Effect, now: datetime, reference: str
+) -> MigrationState:
+    """Record what care needs to see of a finished effect: a ticket received by field service."""
+    if effect.kind is not EffectKind.FORWARD_TICKET:
+        return state
+    s = state.model_copy(deep=True)
+    ticket = _ticket(s, effect.ticket_id or "")
+    assert ticket is not None
+    ticket.forwarded_at, ticket.field_reference = now, reference
+    return s
+
+
 def effect_failed(state: MigrationState, now: datetime, what: str, reason: str) -> MigrationState:
     """A side effect the external system refused for good: recorded, never silently lost."""
     s = state.model_copy(deep=True)

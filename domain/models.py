@@ -145,6 +145,8 @@ class Ticket(Model):
     routed_to: Party
     status: TicketStatus = TicketStatus.OPEN
     ack_due: datetime
+    forwarded_at: datetime | None = None
+    field_reference: str | None = None
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
     note: str | None = None

@@ -56,7 +56,8 @@ class LineMigrationWorkflow:
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
         if start.state is None:
-            await self._open_order()
+            async with self._lock:  # a withdrawal waits for the order it must cancel
+                await self._open_order()
         while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
             self._apply_escalations()
             self._publish()
@@ -212,7 +213,10 @@ class LineMigrationWorkflow:
 
     async def _attempt(self, effect: Effect) -> None:
         try:
-            await effects.carry_out(self._state, effect)
+            receipt = await effects.carry_out(self._state, effect)
+            self._state = lifecycle.effect_done(
+                self._state, effect, workflow.now(), receipt.reference
+            )
         except ActivityError as err:
             self._state = lifecycle.effect_failed(
                 self._state, workflow.now(), effect.kind.value, _cause(err)
@@ -224,7 +228,7 @@ class LineMigrationWorkflow:
 
         def changed() -> bool:
             finished = lifecycle.is_closed(self._state) and self._in_flight == 0
-            return finished or views.next_deadline(self._state) != due
+            return finished or views.next_deadline(self._state) != due or self._history_is_long()
 
         timeout = None if due is None else due - workflow.now()
         if timeout is not None and timeout <= timedelta(0):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 import pytest
@@ -27,8 +28,10 @@ LUCA = Actor(subject="luca", role="technician")
 OPERATOR = Actor(subject="telecom-gateway", role="operator")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """One time-skipping server per test: a workflow left running by another test, with its
+    worker gone, would otherwise hold the shared clock still."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=test_server()
     )
@@ -36,7 +39,9 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
     await env.client.operator_service.add_search_attributes(
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
-            search_attributes={k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in sa.ALL},
+            search_attributes={
+                k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in sa.ALL
+            },
         )
     )
     yield env
@@ -59,6 +64,24 @@ async def worker(env: WorkflowEnvironment, systems: FakeSystems) -> AsyncIterato
         yield w
 
 
+async def eventually(check: Callable[[], object]) -> None:
+    """Wait (bounded) for a background effect to reach the fake systems."""
+    for _ in range(400):
+        if check():
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError("condition never became true")
+
+
+async def eventually_async(value: Callable[[], Awaitable[object]], expected: object) -> None:
+    """Wait (bounded) until an awaited read gives the expected value: for real timers."""
+    for _ in range(600):
+        if await value() == expected:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never reached {expected!r}")
+
+
 def make_request(code: str = "TIM12345", **policy: timedelta) -> MigrationRequest:
     return MigrationRequest(
         customer=Customer(name="Mario Rossi", phone="+393331234567", email="m@example.it"),
@@ -72,9 +95,10 @@ def make_request(code: str = "TIM12345", **policy: timedelta) -> MigrationReques
 async def start(
     env: WorkflowEnvironment, worker: Worker, request: MigrationRequest | None = None
 ) -> WorkflowHandle[LineMigrationWorkflow, object]:
-    return await env.client.start_workflow(
+    handle = await env.client.start_workflow(
         LineMigrationWorkflow.run,
         StartMigration(line_key="k", sales_agent="dario", request=request or make_request()),
         id=f"mig-{uuid.uuid4()}",
         task_queue=worker.task_queue,
     )
+    return handle

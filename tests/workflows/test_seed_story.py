@@ -23,7 +23,7 @@ from domain.commands import (
     ReportVisit,
 )
 from domain.models import PromiseStatus, Stage, VisitOutcome
-from tests.workflows.conftest import CARE, DISPATCH, LUCA, OPERATOR, SALES, start
+from tests.workflows.conftest import CARE, DISPATCH, LUCA, OPERATOR, SALES, eventually, start
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow
 
@@ -43,7 +43,7 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
         assert isinstance(refused.value.cause, ApplicationError)
         assert refused.value.cause.message.startswith("already confirmed by dario at ")
     assert confirmed.stage is Stage.CONFIRMED
-    assert len(systems.named("notifications.notify_customer")) == 1
+    await eventually(lambda: systems.named("notifications.notify_customer"))
     assert systems.named("payments.request_mandate") == []
 
     # One Monday the old line is dead, before any visit: top escalation at once.
@@ -95,11 +95,14 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
         wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
     )
     assert activated.contract_effective and not activated.customer_without_service
-    await handle.execute_update(wf.acknowledge_ticket, AcknowledgeTicket(actor=LUCA, ticket_id="T1"))
+    await handle.execute_update(
+        wf.acknowledge_ticket, AcknowledgeTicket(actor=LUCA, ticket_id="T1")
+    )
     await handle.execute_update(wf.confirm_line_release, ConfirmLineRelease(actor=OPERATOR))
     outcome = await handle.result()
 
     assert outcome.stage is Stage.COMPLETED
+    assert len(systems.named("notifications.notify_customer")) == 4  # call, 2 visits, activation
     assert len(systems.named("losing_operator.request_release")) == 1
     assert len(systems.named("payments.request_mandate")) == 1
     assert len(systems.effects) == len({c.key for c in systems.deliveries})
@@ -109,7 +112,9 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     contact = next(p for p in final.promises if p.name == "technician_contact")
     without = activated.contract_effective_at - lost.without_service_since  # type: ignore[operator]
     late = booked - contact.due_at
-    expected = DAY_CENTS * (math.ceil(without / timedelta(days=1)) + math.ceil(late / timedelta(days=1)))
+    expected = DAY_CENTS * (
+        math.ceil(without / timedelta(days=1)) + math.ceil(late / timedelta(days=1))
+    )
     assert expected > 0 and final.compensation.amount_cents == expected
 
     if os.environ.get("RECORD_HISTORIES"):

@@ -1,0 +1,117 @@
+"""Stage rules, refusals in words a person can act on, owners, and compensation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain import compensation, lifecycle, views
+from domain.commands import (
+    BookVisit,
+    Confirm,
+    ConfirmLineRelease,
+    EffectKind,
+    RefusalKind,
+    ReportServiceLoss,
+    ReportVisit,
+    Withdraw,
+)
+from domain.models import Actor, MigrationState, Party, Stage, VisitOutcome
+from tests.workflows.conftest import make_request
+
+T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)
+DARIO = Actor(subject="dario", role="sales")
+LUCA = Actor(subject="luca", role="technician")
+HOUR = timedelta(hours=1)
+
+
+def proposed() -> MigrationState:
+    state = lifecycle.propose("mig-1", "run-1", "k", "dario", make_request(), T0)
+    return lifecycle.line_validated(state, T0, "order-1")
+
+
+def run(state: MigrationState, cmd, at: datetime) -> MigrationState:  # type: ignore[no-untyped-def]
+    assert lifecycle.refusal(state, cmd) is None
+    return lifecycle.apply(state, cmd, at).state
+
+
+def scheduled(technician: str = "luca") -> MigrationState:
+    state = run(proposed(), Confirm(actor=DARIO, channel="phone"), T0)
+    cmd = BookVisit(actor=DARIO, technician_id=technician, window_start=T0 + HOUR,
+                    window_end=T0 + 4 * HOUR)  # fmt: skip
+    return lifecycle.book_visit(state, cmd, T0, "wo-1").state
+
+
+def test_second_confirmation_is_refused_naming_who_and_when() -> None:
+    state = run(proposed(), Confirm(actor=DARIO, channel="phone"), T0)
+    refusal = lifecycle.refusal(state, Confirm(actor=DARIO, channel="phone"))
+    assert refusal is not None and refusal.kind is RefusalKind.CONFLICT
+    assert refusal.reason == "already confirmed by dario at 2026-11-02T10:14:00Z"
+
+
+def test_withdrawal_after_activation_names_the_contract_date() -> None:
+    state = run(scheduled(), ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0 + HOUR)
+    refusal = lifecycle.refusal(state, Withdraw(actor=DARIO, reason="x"))
+    assert refusal is not None
+    assert refusal.reason == (
+        "the contract is effective since 2026-11-02T11:14:00Z: withdrawal is no longer possible"
+    )
+
+
+def test_activation_is_the_only_way_to_release_and_bill() -> None:
+    state = scheduled()
+    assert lifecycle.refusal(state, ConfirmLineRelease(actor=LUCA)) is not None
+    decision = lifecycle.apply(
+        state, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0 + HOUR
+    )
+    kinds = {e.kind for e in decision.effects}
+    assert {EffectKind.REQUEST_RELEASE, EffectKind.REQUEST_MANDATE} <= kinds
+    assert decision.state.contract_effective_at == T0 + HOUR
+
+
+def test_withdrawal_unwinds_in_reverse_order() -> None:
+    decision = lifecycle.apply(scheduled(), Withdraw(actor=DARIO, reason="no"), T0 + HOUR)
+    kinds = [e.kind for e in decision.effects]
+    assert kinds == [
+        EffectKind.CANCEL_VISIT, EffectKind.CANCEL_MIGRATION_ORDER, EffectKind.NOTIFY_WITHDRAWAL,
+    ]  # fmt: skip
+    assert decision.state.compensations == []
+
+
+def test_idempotency_key_reused_with_another_body_is_refused() -> None:
+    state = run(proposed(), Confirm(actor=DARIO, channel="phone", idempotency_key="k1",
+                                    request_hash="h1"), T0)  # fmt: skip
+    other = Withdraw(actor=DARIO, reason="x", idempotency_key="k1", request_hash="h2")
+    refusal = lifecycle.refusal(state, other)
+    assert refusal is not None and refusal.kind is RefusalKind.IDEMPOTENCY_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("state", "party"),
+    [(proposed(), Party.GAINING_OPERATOR), (scheduled(), Party.FIELD_TEAM)],
+)
+def test_one_owner_at_a_time(state: MigrationState, party: Party) -> None:
+    owner = views.owner(state)
+    assert owner.party is party and owner.due_at is not None
+
+
+def test_owner_after_activation_is_the_losing_operator() -> None:
+    state = run(scheduled(), ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0 + HOUR)
+    assert views.owner(state).party is Party.LOSING_OPERATOR
+
+
+def test_service_loss_goes_to_the_top_and_accrues_per_started_day() -> None:
+    state = run(proposed(), ReportServiceLoss(actor=LUCA, reported_via="gateway"), T0)
+    assert state.customer_without_service and views.escalation_level(state) == 3
+    assert compensation.total(state, T0 + timedelta(hours=1)).amount_cents == 750
+    assert compensation.total(state, T0 + timedelta(days=2, hours=1)).amount_cents == 3 * 750
+    assert lifecycle.refusal(state, ReportServiceLoss(actor=LUCA, reported_via="x")) is not None
+
+
+def test_missed_visit_pays_flat_plus_per_day() -> None:
+    state = scheduled()
+    state = lifecycle.escalate(state, T0 + 5 * HOUR).state  # window ended at T0 + 4 h
+    assert state.stage is Stage.SCHEDULED
+    cents = compensation.total(state, T0 + 5 * HOUR).amount_cents
+    assert cents == 1500 + 750

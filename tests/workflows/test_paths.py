@@ -1,0 +1,192 @@
+"""Every lifecycle path but the seed story: withdrawal, failure, tickets, long histories."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.commands import (
+    AcknowledgeTicket,
+    BookVisit,
+    Confirm,
+    OpenTicket,
+    ReportVisit,
+    Withdraw,
+)
+from domain.models import Stage, VisitOutcome
+from tests.workflows.conftest import (
+    CARE,
+    DISPATCH,
+    LUCA,
+    SALES,
+    eventually,
+    eventually_async,
+    make_request,
+    start,
+)
+from tests.workflows.fakes import FakeSystems
+from workflows.line_migration import LineMigrationWorkflow as Wf
+
+Handle = WorkflowHandle[Wf, object]
+
+
+async def confirm(handle: Handle) -> None:
+    await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
+
+
+async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca") -> None:
+    now = await env.get_current_time()
+    await handle.execute_update(
+        Wf.book_visit,
+        BookVisit(actor=DISPATCH, technician_id=technician, window_start=now + timedelta(hours=2),
+                  window_end=now + timedelta(hours=6)),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("stage", [Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED])
+async def test_withdrawal_before_activation_unwinds_everything(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems, stage: Stage
+) -> None:
+    handle = await start(env, worker)
+    if stage is not Stage.PROPOSED:
+        await confirm(handle)
+    if stage is Stage.SCHEDULED:
+        await book(env, handle)
+    snap = await handle.execute_update(Wf.withdraw, Withdraw(actor=CARE, reason="changed mind"))
+    outcome = await handle.result()
+
+    assert snap.stage is Stage.WITHDRAWN and outcome.stage is Stage.WITHDRAWN
+    assert all(p.status == "cancelled" for p in snap.promises if p.fulfilled_at is None)
+    undo = [n for n in systems.order() if "cancel" in n]
+    expected = ["field_service.cancel_visit"] if stage is Stage.SCHEDULED else []
+    assert undo == [*expected, "losing_operator.cancel_order"]  # most recent effect first
+    assert systems.named("payments.request_mandate") == []
+    assert systems.named("losing_operator.request_release") == []
+
+
+async def test_withdrawal_after_activation_is_refused_with_reason(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    handle = await start(env, worker)
+    await confirm(handle)
+    await book(env, handle)
+    await handle.execute_update(
+        Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
+    )
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update(Wf.withdraw, Withdraw(actor=CARE, reason="too late"))
+    assert "the contract is effective since" in str(refused.value.cause)
+    assert "withdrawal is no longer possible" in str(refused.value.cause)
+    assert systems.named("field_service.cancel_visit") == []
+    assert len(systems.named("payments.request_mandate")) == 1
+
+
+async def test_only_the_assigned_technician_reports_the_visit(
+    env: WorkflowEnvironment, worker: Worker
+) -> None:
+    handle = await start(env, worker)
+    await confirm(handle)
+    await book(env, handle, technician="sara")
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update(
+            Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
+        )
+    assert refused.value.cause.type == "forbidden"  # type: ignore[union-attr]
+    assert (await handle.query(Wf.snapshot)).stage is Stage.SCHEDULED
+
+
+async def test_invalid_migration_code_fails_with_no_other_effect(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    systems.rejected_codes.add("WRONG123")
+    handle = await start(env, worker, make_request(code="WRONG123"))
+    outcome = await handle.result()
+    assert outcome.stage is Stage.FAILED
+    assert "does not match the line" in (outcome.reason or "")
+    assert [c.name for c in systems.deliveries] == ["losing_operator.open_order"]
+
+
+async def test_failed_visit_cancels_the_losing_operator_order(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    handle = await start(env, worker)
+    await confirm(handle)
+    await book(env, handle)
+    await handle.execute_update(
+        Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.FAILED, notes="no cable")
+    )
+    outcome = await handle.result()
+    assert outcome.stage is Stage.FAILED and outcome.reason == "visit failed: no cable"
+    assert len(systems.named("losing_operator.cancel_order")) == 1
+    assert systems.named("losing_operator.request_release") == []
+
+
+async def test_unacknowledged_ticket_is_forwarded_and_escalates(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    handle = await start(env, worker)
+    ticket = await handle.execute_update(
+        Wf.open_ticket, OpenTicket(actor=CARE, channel="phone", summary="when is my visit?")
+    )
+    assert ticket.routed_to == "field_team"
+    await eventually(lambda: systems.named("field_service.forward_ticket"))
+    forwarded = systems.named("field_service.forward_ticket")
+    assert [c.payload.ticket_id for c in forwarded] == ["T1"]  # type: ignore[attr-defined]
+    await env.sleep(timedelta(hours=4, minutes=1))
+    snap = await handle.query(Wf.snapshot)
+    assert snap.tickets[0].forwarded_at is not None  # care sees field service received it
+    assert [(e.promise, e.level) for e in snap.escalations] == [("ticket_ack:T1", 1)]
+    assert snap.escalation_level == 1
+    acked = await handle.execute_update(
+        Wf.acknowledge_ticket, AcknowledgeTicket(actor=LUCA, ticket_id="T1", note="calling")
+    )
+    assert acked.acknowledged_by == "luca"
+    await env.sleep(timedelta(hours=8))
+    snap = await handle.query(Wf.snapshot)
+    assert len(snap.escalations) == 1 and snap.escalation_level == 0
+    assert len(systems.named("notifications.escalate")) == 1
+
+
+async def test_unknown_ticket_is_not_found(env: WorkflowEnvironment, worker: Worker) -> None:
+    handle = await start(env, worker)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update(
+            Wf.acknowledge_ticket, AcknowledgeTicket(actor=LUCA, ticket_id="T9")
+        )
+    assert refused.value.cause.type == "not_found"  # type: ignore[union-attr]
+
+
+async def test_long_history_continues_as_new_keeping_every_promise(
+    dev_env: WorkflowEnvironment, systems: FakeSystems
+) -> None:
+    # On the real dev server: the time-skipping one rejects this continue-as-new task.
+    async with Worker(
+        dev_env.client, task_queue=f"tq-{uuid.uuid4()}", workflows=[Wf],
+        activities=systems.activities(),
+    ) as worker:  # fmt: skip
+        request = make_request(continue_as_new_after_events=60, ticket_ack=timedelta(seconds=3))
+        handle = await start(dev_env, worker, request)
+        for n in range(12):
+            await handle.execute_update(
+                Wf.open_ticket, OpenTicket(actor=CARE, channel="email", summary=f"complaint {n}")
+            )
+        latest = dev_env.client.get_workflow_handle_for(Wf.run, handle.id)
+
+        async def escalated() -> int:
+            return len((await latest.query(Wf.snapshot)).escalations)
+
+        await eventually_async(lambda: escalated(), 12)
+        first = dev_env.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+        last_event = (await first.fetch_history()).events[-1]
+        assert last_event.HasField("workflow_execution_continued_as_new_event_attributes")
+        snap = await latest.query(Wf.snapshot)
+        assert len(snap.tickets) == 12 and all(t.forwarded_at for t in snap.tickets)
+        expected = sorted(f"ticket_ack:T{n}" for n in range(1, 13))
+        assert sorted(e.promise for e in snap.escalations) == expected  # no timer lost
+        assert len(systems.named("field_service.forward_ticket")) == 12  # none sent twice
+        await latest.terminate("test finished")

@@ -1,0 +1,43 @@
+"""Bearer tokens from the tokens file, each naming a role and the subject who acts."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, TypeAdapter
+
+
+class Role(StrEnum):
+    SALES = "sales"
+    DISPATCH = "dispatch"
+    TECHNICIAN = "technician"
+    CARE = "care"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+
+
+class Principal(BaseModel):
+    role: Role
+    subject: str
+
+
+class TokenBook:
+    def __init__(self, tokens: dict[str, Principal]) -> None:
+        self._tokens = tokens
+
+    @classmethod
+    def load(cls, path: Path) -> TokenBook:
+        raw = json.loads(path.read_text())
+        return cls(TypeAdapter(dict[str, Principal]).validate_python(raw))
+
+    def who(self, token: str) -> Principal | None:
+        """Constant-time comparison against every token: timing reveals nothing."""
+        found = None
+        for candidate, principal in self._tokens.items():
+            if hmac.compare_digest(candidate.encode(), token.encode()):
+                found = principal
+        return found

@@ -1,0 +1,57 @@
+"""Dependencies: the one Temporal client, the caller's identity and role, idempotency key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from temporalio.client import Client
+
+from api.auth import Principal, Role, TokenBook
+from api.errors import ApiError
+from settings import Settings
+
+bearer = HTTPBearer(auto_error=False, description="a token from the tokens file")
+
+
+def get_client(request: Request) -> Client:
+    return request.app.state.client  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "missing bearer token")
+    tokens: TokenBook = request.app.state.tokens
+    principal = tokens.who(credentials.credentials)
+    if principal is None:
+        raise ApiError(401, "unauthorized", "unknown token")
+    return principal
+
+
+def allow(*roles: Role) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise ApiError(403, "forbidden", f"role {principal.role.value} may not do this "
+                           f"(allowed: {allowed})")  # fmt: skip
+        return principal
+
+    return check
+
+
+ClientDep = Annotated[Client, Depends(get_client)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200,
+           description="retries with the same key and body do nothing new"),
+]  # fmt: skip

@@ -1,0 +1,101 @@
+"""Start, read and list migrations."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api import workflow_calls as calls
+from api.auth import Principal, Role
+from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal
+from api.errors import ApiError
+from api.schemas import MigrationIn, MigrationPage, MigrationSummary, canonical
+from domain.commands import StartMigration
+from domain.models import Customer, Line, MigrationRequest, Snapshot, Stage
+from domain.policy import MigrationPolicy
+from workflows import search_attributes as sa
+
+router = APIRouter(prefix="/migrations")
+PAGE_SIZE = 50  # one page of the supervisors' list
+
+
+@router.post("", status_code=201, tags=["sales"], response_model=Snapshot)
+async def start_migration(
+    body: MigrationIn,
+    client: ClientDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal, Depends(allow(Role.SALES))],
+    key: IdempotencyKey = None,
+) -> Snapshot:
+    """Record a proposal: nothing changes on the customer's line until the technician comes."""
+    overrides = body.policy.overrides() if body.policy else {}
+    request = MigrationRequest(
+        customer=Customer(**body.customer.model_dump()),
+        line=Line(**body.line.model_dump()),
+        losing_operator=body.losing_operator,
+        offer=body.offer,
+        policy=MigrationPolicy(**overrides),
+    )
+    line_key = calls.line_key(settings.line_key_secret, body.line.number)
+    start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
+    digest = calls.request_hash(f"start/{principal.subject}", canonical(body))
+    return await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
+
+
+@router.get("/{migration_id}", tags=["everyone"], response_model=Snapshot)
+async def get_migration(
+    migration_id: str, client: ClientDep, _: Annotated[Principal, Depends(get_principal)]
+) -> Snapshot:
+    """The whole truth: stage, owner of the next step, promises, tickets, escalations."""
+    return await calls.snapshot(client, migration_id)
+
+
+@router.get("", tags=["supervisors and auditors"], response_model=MigrationPage)
+async def list_migrations(
+    client: ClientDep,
+    _: Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.AUDITOR, Role.CARE))],
+    stage: Stage | None = None,
+    escalated: bool | None = None,
+    without_service: bool | None = None,
+    losing_operator: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")] = None,
+    page_token: Annotated[str | None, Query(max_length=4096)] = None,
+) -> MigrationPage:
+    """Filter migrations from Temporal visibility (the same data as the Web UI)."""
+    clauses = ["WorkflowType = 'LineMigrationWorkflow'"]
+    if stage is not None:
+        clauses.append(f"{sa.STAGE.name} = '{stage.value}'")
+    if escalated is not None:
+        clauses.append(f"{sa.ESCALATION_LEVEL.name} {'>' if escalated else '='} 0")
+    if without_service is not None:
+        clauses.append(f"{sa.WITHOUT_SERVICE.name} = {str(without_service).lower()}")
+    if losing_operator is not None:
+        clauses.append(f"{sa.LOSING_OPERATOR.name} = '{losing_operator}'")
+    try:
+        token = base64.urlsafe_b64decode(page_token) if page_token else None
+    except (binascii.Error, ValueError) as err:
+        raise ApiError(422, "invalid_request", "page_token is not a token we gave") from err
+    pages = client.list_workflows(" AND ".join(clauses), page_size=PAGE_SIZE, next_page_token=token)
+    async with calls.temporal_errors("(list)"):
+        await pages.fetch_next_page()
+    items = [
+        MigrationSummary(
+            migration_id=w.id,
+            status=w.status.name.lower() if w.status else "unknown",
+            stage=w.typed_search_attributes.get(sa.STAGE),
+            losing_operator=w.typed_search_attributes.get(sa.LOSING_OPERATOR),
+            sales_agent=w.typed_search_attributes.get(sa.SALES_AGENT),
+            technician_id=w.typed_search_attributes.get(sa.TECHNICIAN),
+            escalation_level=w.typed_search_attributes.get(sa.ESCALATION_LEVEL),
+            customer_without_service=w.typed_search_attributes.get(sa.WITHOUT_SERVICE),
+            next_deadline=w.typed_search_attributes.get(sa.NEXT_DEADLINE),
+            started_at=w.start_time,
+        )
+        for w in pages.current_page or []
+    ]
+    nxt = pages.next_page_token
+    return MigrationPage(
+        items=items, next_page_token=base64.urlsafe_b64encode(nxt).decode() if nxt else None
+    )

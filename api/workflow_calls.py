@@ -1,0 +1,162 @@
+"""Every call the API makes to Temporal, with its failures mapped to HTTP answers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import ApiError
+from api.schemas import canonical
+from domain.commands import Command, RefusalKind, StartMigration
+from domain.models import Actor, Snapshot
+from workflows import search_attributes as sa
+from workflows.line_migration import LineMigrationWorkflow
+
+Handle = WorkflowHandle[LineMigrationWorkflow, Any]
+
+REFUSALS = {
+    RefusalKind.CONFLICT.value: (409, "conflict"),
+    RefusalKind.NOT_FOUND.value: (404, "not_found"),
+    RefusalKind.FORBIDDEN.value: (403, "forbidden"),
+    RefusalKind.IDEMPOTENCY_MISMATCH.value: (422, "idempotency_key_reused"),
+}
+UNAVAILABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNKNOWN}
+
+
+def request_hash(action: str, body: Any) -> str:
+    text = json.dumps([action, body], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def line_key(secret: str, number: str) -> str:
+    """A keyed hash of the line number: the migration's id and search key, never the number."""
+    return hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+@asynccontextmanager
+async def temporal_errors(migration_id: str) -> AsyncIterator[None]:
+    try:
+        yield
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
+            status, code = REFUSALS[cause.type]
+            raise ApiError(status, code, cause.message) from err
+        raise ApiError(409, "conflict", str(cause or err)) from err
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise ApiError(404, "not_found", f"no migration {migration_id}") from err
+        if err.status in UNAVAILABLE:
+            raise ApiError(503, "unavailable", "Temporal is unreachable: retry later") from err
+        raise
+    except RuntimeError as err:  # the client could not connect at all
+        if "connect" not in str(err).lower():
+            raise
+        raise ApiError(503, "unavailable", "Temporal is unreachable: retry later") from err
+
+
+def handle(client: Client, migration_id: str) -> Handle:
+    return client.get_workflow_handle_for(LineMigrationWorkflow.run, migration_id)
+
+
+async def snapshot(client: Client, migration_id: str) -> Snapshot:
+    async with temporal_errors(migration_id):
+        return await handle(client, migration_id).query(LineMigrationWorkflow.snapshot)
+
+
+async def update(client: Client, migration_id: str, method: Any, cmd: Command, action: str) -> Any:
+    """Run one update; with an Idempotency-Key its id makes the server dedupe retries."""
+    update_id = None
+    if cmd.idempotency_key is not None:
+        update_id = f"{action}:{cmd.idempotency_key}:{(cmd.request_hash or '')[:16]}"
+    h = handle(client, migration_id)
+    async with temporal_errors(migration_id):
+        try:
+            return await h.execute_update(method, cmd, id=update_id)
+        except RPCError as err:
+            if err.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            description = await h.describe()  # NOT_FOUND again if it never existed
+            if description.status is WorkflowExecutionStatus.RUNNING:
+                raise
+            raise ApiError(
+                409, "conflict", f"migration {migration_id} is closed: nothing more can be done"
+            ) from err
+
+
+async def start(
+    client: Client, task_queue: str, migration_id: str, start_input: StartMigration,
+    key: str | None, digest: str,
+) -> Snapshot:  # fmt: skip
+    """Start a migration; a retry with the same key and body lands on the same migration."""
+    if key is not None and (same := await _earlier_start(client, migration_id, key, digest)):
+        return same
+    req = start_input.request
+    try:
+        async with temporal_errors(migration_id):
+            await client.start_workflow(
+                LineMigrationWorkflow.run,
+                start_input,
+                id=migration_id,
+                task_queue=task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                memo={"idempotency_key": key, "request_hash": digest},
+                search_attributes=sa.at_start(
+                    start_input.line_key, req.losing_operator, start_input.sales_agent
+                ),
+                static_summary=f"Line migration from {req.losing_operator} ({req.offer})",
+            )
+    except WorkflowAlreadyStartedError as err:
+        if key is not None and (same := await _earlier_start(client, migration_id, key, digest)):
+            return same
+        raise ApiError(
+            409, "conflict",
+            f"a migration is already running for this line: {migration_id}",
+            {"migration_id": migration_id},
+        ) from err  # fmt: skip
+    return await snapshot(client, migration_id)
+
+
+async def _earlier_start(
+    client: Client, migration_id: str, key: str, digest: str
+) -> Snapshot | None:
+    try:
+        description = await handle(client, migration_id).describe()
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    if await description.memo_value("idempotency_key", None) != key:
+        return None
+    if await description.memo_value("request_hash", None) != digest:
+        raise ApiError(
+            422, "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different request",
+        )  # fmt: skip
+    return await snapshot(client, migration_id)
+
+
+async def act(
+    client: Client, migration_id: str, method: Any, command: type[Command], body: Any,
+    actor: Actor, key: str | None, action: str, **extra: Any,
+) -> Any:  # fmt: skip
+    """Turn an HTTP body into the workflow's command, the actor always from the token."""
+    digest = request_hash(f"{action}/{migration_id}", [canonical(body), extra])
+    cmd = command(
+        actor=actor, idempotency_key=key, request_hash=digest, **body.model_dump(), **extra
+    )
+    return await update(client, migration_id, method, cmd, action)

@@ -1,0 +1,174 @@
+"""Simulated external systems: the losing operator's gateway, field service, notifications
+and payments. Each records every call, does each effect once per idempotency key, and takes
+injected faults, so tests can prove what the real systems would have seen."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Body, FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+
+from settings import get_settings
+from simulators.recorder import CallRecord, FaultSpec, Recorder, System
+
+log = logging.getLogger("simulators")
+Key = Annotated[str, Header(alias="Idempotency-Key", min_length=1)]
+Payload = Annotated[dict[str, Any], Body()]
+
+# Bounded retries for the release callback: the API may be restarting.
+CALLBACK_ATTEMPTS = 10
+CALLBACK_BACKOFF_S = 1.0
+
+app = FastAPI(title="External systems simulator")
+app.state.recorder = Recorder()
+app.state.callbacks = set()
+
+
+def recorder(request: Request) -> Recorder:
+    return request.app.state.recorder  # type: ignore[no-any-return]
+
+
+async def effect(
+    request: Request, system: System, action: str, key: str, body: dict[str, Any],
+    response: dict[str, Any] | None = None,
+) -> JSONResponse:  # fmt: skip
+    """Answer a call once per key: faults first, then dedupe, then the effect itself."""
+    rec = recorder(request)
+    status = await rec.trouble(system)
+    if status is not None:
+        return JSONResponse({"detail": f"{system.value} injected fault"}, status_code=status)
+    previous = rec.seen(system, key)
+    if previous is not None:
+        return JSONResponse(previous.response)
+    answer = {"reference": f"{system.value}-{len(rec.calls) + 1}", **(response or {})}
+    rec.record(system, action, key, body, answer)
+    return JSONResponse(answer, status_code=201)
+
+
+losing = APIRouter(prefix="/losing-operator", tags=["losing operator"])
+
+
+@losing.post("/orders")
+async def open_order(request: Request, key: Key, body: Payload) -> JSONResponse:
+    if body.get("migration_code") in recorder(request).rejected_codes:
+        return JSONResponse({"detail": "migration code does not match the line"}, status_code=422)
+    return await effect(request, System.LOSING_OPERATOR, "open_order", key, body)
+
+
+@losing.post("/orders/{migration_id}/release")
+async def release(request: Request, migration_id: str, key: Key, body: Payload) -> JSONResponse:
+    fresh = recorder(request).calls.get((System.LOSING_OPERATOR, key)) is None
+    answer = await effect(request, System.LOSING_OPERATOR, "release", key, body)
+    if fresh and answer.status_code == 201:
+        task = asyncio.create_task(confirm_release(request.app, migration_id, key))
+        request.app.state.callbacks.add(task)
+        task.add_done_callback(request.app.state.callbacks.discard)
+    return answer
+
+
+@losing.post("/orders/{migration_id}/cancel")
+async def cancel_order(
+    request: Request, migration_id: str, key: Key, body: Payload
+) -> JSONResponse:
+    return await effect(request, System.LOSING_OPERATOR, "cancel_order", key, body)
+
+
+async def confirm_release(app: FastAPI, migration_id: str, key: str) -> None:
+    """Tell the API the old line is released, as the real gateway does some time later."""
+    settings = get_settings()
+    delay = app.state.recorder.release_callback_delay_s
+    await asyncio.sleep(settings.release_callback_delay_s if delay is None else delay)
+    headers = {
+        "Authorization": f"Bearer {settings.simulator_operator_token}",
+        "Idempotency-Key": f"{key}/callback",
+    }
+    async with httpx.AsyncClient(base_url=settings.api_url, timeout=10) as client:
+        for _ in range(CALLBACK_ATTEMPTS):
+            try:
+                r = await client.post(
+                    f"/migrations/{migration_id}/line-release", json={}, headers=headers
+                )
+                if r.status_code < 500:
+                    log.info("release callback for %s: %s", migration_id, r.status_code)
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(CALLBACK_BACKOFF_S)
+    log.error("release callback for %s gave up", migration_id)
+
+
+field = APIRouter(prefix="/field-service", tags=["field service"])
+
+
+@field.post("/visits")
+async def book_visit(request: Request, key: Key, body: Payload) -> JSONResponse:
+    return await effect(request, System.FIELD_SERVICE, "book_visit", key, body)
+
+
+@field.post("/visits/{migration_id}/cancel")
+async def cancel_visit(
+    request: Request, migration_id: str, key: Key, body: Payload
+) -> JSONResponse:
+    return await effect(request, System.FIELD_SERVICE, "cancel_visit", key, body)
+
+
+@field.post("/tickets")
+async def forward_ticket(request: Request, key: Key, body: Payload) -> JSONResponse:
+    return await effect(request, System.FIELD_SERVICE, "forward_ticket", key, body)
+
+
+notifications = APIRouter(prefix="/notifications", tags=["notifications"])
+
+
+@notifications.post("/customer")
+async def notify_customer(request: Request, key: Key, body: Payload) -> JSONResponse:
+    return await effect(request, System.NOTIFICATIONS, f"customer:{body.get('kind')}", key, body)
+
+
+@notifications.post("/escalations")
+async def escalate(request: Request, key: Key, body: Payload) -> JSONResponse:
+    action = f"escalation:{body.get('promise')}:{body.get('level')}"
+    return await effect(request, System.NOTIFICATIONS, action, key, body)
+
+
+payments = APIRouter(prefix="/payments", tags=["payments"])
+
+
+@payments.post("/mandates")
+async def request_mandate(request: Request, key: Key, body: Payload) -> JSONResponse:
+    return await effect(request, System.PAYMENTS, "mandate", key, body)
+
+
+control = APIRouter(tags=["control"])
+
+
+@control.get("/calls")
+async def calls(request: Request, migration_id: str | None = None) -> list[CallRecord]:
+    """One entry per distinct side effect; `deliveries` counts how often it was received."""
+    return [
+        c for c in recorder(request).calls.values()
+        if migration_id is None or c.migration_id == migration_id
+    ]  # fmt: skip
+
+
+@control.post("/faults", status_code=204)
+async def inject(request: Request, spec: FaultSpec) -> None:
+    recorder(request).inject(spec)
+
+
+@control.delete("/faults", status_code=204)
+async def clear(request: Request) -> None:
+    recorder(request).clear()
+
+
+@control.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+for router in (losing, field, notifications, payments, control):
+    app.include_router(router)

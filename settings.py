@@ -24,8 +24,9 @@ class Settings(BaseSettings):
     http_timeout_s: float = 10.0
 
     api_tokens_file: Path = Path("config/dev-tokens.json")
-    # Keys the line number into migration ids and search attributes without exposing it.
-    line_key_secret: str = "dev-only-line-key-secret"
+    # Keys the line number into migration ids and search attributes without exposing it,
+    # and signs list page tokens. Keep it stable: migration ids are derived from it.
+    api_secret: str = "dev-only-api-secret"
 
     # The losing operator's simulator calls the API back after a release, as a gateway would.
     api_url: str = "http://127.0.0.1:8000"

@@ -60,6 +60,8 @@ async def temporal_errors(migration_id: str) -> AsyncIterator[None]:
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             raise ApiError(404, "not_found", f"no migration {migration_id}") from err
+        if err.status is RPCStatusCode.INVALID_ARGUMENT:
+            raise ApiError(422, "invalid_request", err.message) from err
         if err.status in UNAVAILABLE:
             raise ApiError(503, "unavailable", "Temporal is unreachable: retry later") from err
         raise

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -23,3 +25,20 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
     del env
     gc.collect()  # release native handles while the interpreter is alive (STYLE.md rule 12)
+
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave before interpreter finalization: Temporal's native runtime can abort the process
+    while Python shuts down (STYLE.md rule 12). The summary is already printed by now."""
+    gc.collect()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -39,7 +41,7 @@ async def start_migration(
         offer=body.offer,
         policy=MigrationPolicy(**overrides),
     )
-    line_key = calls.line_key(settings.line_key_secret, body.line.number)
+    line_key = calls.line_key(settings.api_secret, body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
     digest = calls.request_hash(f"start/{principal.subject}", canonical(body))
     return await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
@@ -56,6 +58,7 @@ async def get_migration(
 @router.get("", tags=["supervisors and auditors"], response_model=MigrationPage)
 async def list_migrations(
     client: ClientDep,
+    settings: SettingsDep,
     _: Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.AUDITOR, Role.CARE))],
     stage: Stage | None = None,
     escalated: bool | None = None,
@@ -73,10 +76,7 @@ async def list_migrations(
         clauses.append(f"{sa.WITHOUT_SERVICE.name} = {str(without_service).lower()}")
     if losing_operator is not None:
         clauses.append(f"{sa.LOSING_OPERATOR.name} = '{losing_operator}'")
-    try:
-        token = base64.urlsafe_b64decode(page_token) if page_token else None
-    except (binascii.Error, ValueError) as err:
-        raise ApiError(422, "invalid_request", "page_token is not a token we gave") from err
+    token = _unseal(settings.api_secret, page_token) if page_token else None
     pages = client.list_workflows(" AND ".join(clauses), page_size=PAGE_SIZE, next_page_token=token)
     async with calls.temporal_errors("(list)"):
         await pages.fetch_next_page()
@@ -97,5 +97,23 @@ async def list_migrations(
     ]
     nxt = pages.next_page_token
     return MigrationPage(
-        items=items, next_page_token=base64.urlsafe_b64encode(nxt).decode() if nxt else None
+        items=items, next_page_token=_seal(settings.api_secret, nxt) if nxt else None
     )
+
+
+def _seal(secret: str, token: bytes) -> str:
+    """Sign Temporal's page token so that only tokens we gave ever reach the server."""
+    mac = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(mac + token).decode()
+
+
+def _unseal(secret: str, sealed: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(sealed)
+    except (binascii.Error, ValueError):
+        raw = b""
+    mac, token = raw[:16], raw[16:]
+    expected = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:16]
+    if not token or not hmac.compare_digest(mac, expected):
+        raise ApiError(422, "invalid_request", "page_token is not a token this API gave")
+    return token

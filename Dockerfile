@@ -1,0 +1,16 @@
+# One image for our processes (worker, API, simulators); the command picks which.
+ARG PYTHON_VERSION=3.11.11
+FROM python:${PYTHON_VERSION}-slim
+WORKDIR /app
+ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY workflows ./workflows
+COPY activities ./activities
+COPY api ./api
+COPY simulators ./simulators
+COPY config ./config
+COPY worker.py settings.py connection.py stack.py ./
+RUN pip install . && useradd --system --uid 10001 app
+USER app
+CMD ["python", "worker.py"]

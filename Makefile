@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint clean
+.PHONY: install run test test-reliability lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -22,6 +22,11 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
+
+# The reliability tests at full counts (make test runs them with 12 migrations).
+RELIABILITY_MIGRATIONS ?= 200
+test-reliability: $(STAMP)
+	RELIABILITY_MIGRATIONS=$(RELIABILITY_MIGRATIONS) $(BIN)/python -m pytest tests/reliability -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,8 +27,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import BookVisit, Effect, EffectKind
     from domain.models import MigrationState
 
-# One HTTP exchange (the clients time out at 10 s) with room for a slow answer.
-CALL_TIMEOUT = timedelta(seconds=30)
+# One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
+# with a crashed worker waits before it is retried elsewhere.
+CALL_TIMEOUT = timedelta(seconds=15)
 # Transient faults are retried until the system is back; refusals are non-retryable errors.
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 # Escalations must go out on time: retry them more eagerly than anything else.

@@ -18,8 +18,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python stack.py
 
-# pytest's exit code 5 means "no test ran": a failure, never a pass.
-test: $(STAMP)
+# Lint first (ruff, mypy), then the suite. pytest's exit code 5 means "no test ran": a
+# failure, never a pass.
+test: lint
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 
@@ -31,7 +32,7 @@ test-reliability: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain workflows activities api simulators worker.py settings.py stack.py
+	$(BIN)/mypy domain workflows activities api simulators worker.py settings.py stack.py connection.py
 
 clean:
 	rm -rf $(VENV) .temporal .pytest_cache .ruff_cache .mypy_cache

@@ -3,7 +3,9 @@ which key, timeouts and retries. Runs inside the workflow sandbox."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -95,7 +97,6 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
     key = idempotency_key(state, effect.step)
     mid = state.migration_id
     operator = state.request.losing_operator
-    options = {"start_to_close_timeout": CALL_TIMEOUT, "retry_policy": RETRY}
     match effect.kind:
         case EffectKind.ESCALATE:
             e = effect.escalation
@@ -118,25 +119,23 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
             )
         case EffectKind.REQUEST_RELEASE | EffectKind.CANCEL_MIGRATION_ORDER:
             release = effect.kind is EffectKind.REQUEST_RELEASE
-            return await workflow.execute_activity_method(
+            return await _call(
                 LosingOperatorGateway.request_release
                 if release
                 else LosingOperatorGateway.cancel_order,
                 OrderRef(migration_id=mid, idempotency_key=key, losing_operator=operator),
                 summary=f"{'Release old line' if release else 'Cancel migration order'} "
                 f"at {operator}",
-                **options,  # type: ignore[arg-type]
             )
         case EffectKind.CANCEL_VISIT:
-            return await workflow.execute_activity_method(
+            return await _call(
                 FieldService.cancel_visit,
                 ExternalCall(migration_id=mid, idempotency_key=key),
                 summary="Cancel the booked visit",
-                **options,  # type: ignore[arg-type]
             )
         case EffectKind.FORWARD_TICKET:
             ticket = next(t for t in state.tickets if t.ticket_id == effect.ticket_id)
-            return await workflow.execute_activity_method(
+            return await _call(
                 FieldService.forward_ticket,
                 TicketForward(
                     migration_id=mid,
@@ -147,10 +146,9 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
                     technician_id=state.appointment.technician_id if state.appointment else None,
                 ),
                 summary=f"Forward ticket {ticket.ticket_id} ({ticket.channel}) to field service",
-                **options,  # type: ignore[arg-type]
             )
         case EffectKind.REQUEST_MANDATE:
-            return await workflow.execute_activity_method(
+            return await _call(
                 Payments.request_mandate,
                 MandateRequest(
                     migration_id=mid,
@@ -159,10 +157,9 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
                     offer=state.request.offer,
                 ),
                 summary="Request the payment mandate (contract effective)",
-                **options,  # type: ignore[arg-type]
             )
     customer = state.request.customer
-    return await workflow.execute_activity_method(
+    return await _call(
         Notifications.notify_customer,
         CustomerMessage(
             migration_id=mid,
@@ -173,5 +170,13 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
             text=CUSTOMER_TEXTS[effect.kind],
         ),
         summary=f"Customer message: {effect.kind.value}",
-        **options,  # type: ignore[arg-type]
+    )
+
+
+async def _call(
+    activity: Callable[[Any, Any], Awaitable[Receipt]], arg: Any, summary: str
+) -> Receipt:
+    """An ordinary external call: standard timeout, retried until the system is back."""
+    return await workflow.execute_activity_method(
+        activity, arg, start_to_close_timeout=CALL_TIMEOUT, retry_policy=RETRY, summary=summary
     )

@@ -51,7 +51,9 @@ class LineMigrationWorkflow:
         )  # fmt: skip
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
-        self._published = {k.name: v for k, v in _pairs(info)}
+        self._published: dict[str, sa.SearchValue] = {
+            pair.key.name: pair.value for pair in info.typed_search_attributes
+        }
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
@@ -273,10 +275,6 @@ class LineMigrationWorkflow:
                 line_key=s.line_key, sales_agent=s.sales_agent, request=s.request, state=s
             )
         )
-
-
-def _pairs(info: workflow.Info) -> list[tuple[object, object]]:
-    return [(pair.key, pair.value) for pair in info.typed_search_attributes]
 
 
 def _cause(err: ActivityError) -> str:

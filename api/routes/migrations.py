@@ -39,7 +39,7 @@ async def start_migration(
         line=Line(**body.line.model_dump()),
         losing_operator=body.losing_operator,
         offer=body.offer,
-        policy=MigrationPolicy(**overrides),
+        policy=MigrationPolicy.model_validate(overrides),
     )
     line_key = calls.line_key(settings.api_secret, body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
@@ -84,7 +84,7 @@ async def list_migrations(
         MigrationSummary(
             migration_id=w.id,
             status=w.status.name.lower() if w.status else "unknown",
-            stage=w.typed_search_attributes.get(sa.STAGE),
+            stage=_stage(w.typed_search_attributes.get(sa.STAGE)),
             losing_operator=w.typed_search_attributes.get(sa.LOSING_OPERATOR),
             sales_agent=w.typed_search_attributes.get(sa.SALES_AGENT),
             technician_id=w.typed_search_attributes.get(sa.TECHNICIAN),
@@ -99,6 +99,10 @@ async def list_migrations(
     return MigrationPage(
         items=items, next_page_token=_seal(settings.api_secret, nxt) if nxt else None
     )
+
+
+def _stage(value: str | None) -> Stage | None:
+    return Stage(value) if value is not None and value in set(Stage) else None
 
 
 def _seal(secret: str, token: bytes) -> str:

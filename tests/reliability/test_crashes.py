@@ -134,7 +134,7 @@ async def test_api_restarted_under_retries(stack: Stack) -> None:
         bodies = [migration_body() for _ in range(MIGRATIONS)]
         keys = [str(uuid.uuid4()) for _ in bodies]
         first = asyncio.gather(*(
-            api.post("/migrations", json=b, headers=auth("sales", k)) for b, k in zip(bodies, keys)
+            api.post("/migrations", json=b, headers=auth("sales", k)) for b, k in zip(bodies, keys, strict=True)
         ), return_exceptions=True)  # fmt: skip
         await asyncio.sleep(0.05)
         stack.kill("api")
@@ -142,7 +142,7 @@ async def test_api_restarted_under_retries(stack: Stack) -> None:
         stack.launch("api")
         stack.wait_healthy(f"{stack.api_url}/healthz", "api")
         again = await asyncio.gather(*(
-            api.post("/migrations", json=b, headers=auth("sales", k)) for b, k in zip(bodies, keys)
+            api.post("/migrations", json=b, headers=auth("sales", k)) for b, k in zip(bodies, keys, strict=True)
         ))  # fmt: skip
         assert [r.status_code for r in again] == [201] * len(bodies)
         ids = [r.json()["migration_id"] for r in again]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-reliability lint clean
+.PHONY: install run test test-reliability bench bench-quick lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -27,7 +27,14 @@ test: lint
 # The reliability tests at full counts (make test runs them with 12 migrations).
 RELIABILITY_MIGRATIONS ?= 200
 test-reliability: $(STAMP)
-	RELIABILITY_MIGRATIONS=$(RELIABILITY_MIGRATIONS) $(BIN)/python -m pytest tests/reliability -s
+	RELIABILITY_MIGRATIONS=$(RELIABILITY_MIGRATIONS) $(BIN)/python -m pytest tests/reliability -s -o timeout=1800
+
+# Benchmarks against bare Temporal on their own embedded stack (not part of make test).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -57,9 +58,15 @@ async def temporal_errors(migration_id: str) -> AsyncIterator[None]:
             status, code = REFUSALS[cause.type]
             raise ApiError(status, code, cause.message) from err
         raise ApiError(409, "conflict", str(cause or err)) from err
+    except WorkflowUpdateRPCTimeoutOrCancelledError as err:
+        raise ApiError(503, "unavailable", "no answer in time: retry with the same "
+                       "Idempotency-Key (it will not be done twice)") from err  # fmt: skip
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             raise ApiError(404, "not_found", f"no migration {migration_id}") from err
+        if err.status is RPCStatusCode.FAILED_PRECONDITION:  # e.g. its task is failing
+            raise ApiError(503, "unavailable", f"migration {migration_id} cannot take "
+                           f"requests right now: retry later ({err.message})") from err  # fmt: skip
         if err.status is RPCStatusCode.INVALID_ARGUMENT:
             raise ApiError(422, "invalid_request", err.message) from err
         if err.status in UNAVAILABLE:

@@ -51,6 +51,7 @@ class LineMigrationWorkflow:
         )  # fmt: skip
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
+        self._bug: Exception | None = None  # raised by an effect task: must fail the task
         self._published: dict[str, sa.SearchValue] = {
             pair.key.name: pair.value for pair in info.typed_search_attributes
         }
@@ -61,12 +62,14 @@ class LineMigrationWorkflow:
             async with self._lock:  # a withdrawal waits for the order it must cancel
                 await self._open_order()
         while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
+            self._surface_bug()
             self._apply_escalations()
             self._publish()
             if self._history_is_long():
                 await self._continue_as_new()
             await self._sleep_until_something_changes()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        self._surface_bug()
         self._publish()
         s = self._state
         return Outcome(
@@ -210,8 +213,15 @@ class LineMigrationWorkflow:
             for undo in (e for e in todo if e.kind in UNDO_KINDS):  # the saga, in stack order
                 await self._attempt(undo)
             await asyncio.gather(*(self._attempt(e) for e in todo if e.kind not in UNDO_KINDS))
+        except Exception as err:  # a bug, not an external failure: never drop the effect
+            self._bug = err
         finally:
             self._in_flight -= 1
+
+    def _surface_bug(self) -> None:
+        """Fail the workflow task (it retries, replaying) rather than lose a side effect."""
+        if self._bug is not None:
+            raise RuntimeError("a side effect failed with a bug; retrying the task") from self._bug
 
     async def _attempt(self, effect: Effect) -> None:
         try:

@@ -43,7 +43,8 @@ async def post(
 ) -> httpx.Response:
     """A client that retries with the same Idempotency-Key until it gets an answer."""
     key = str(uuid.uuid4())
-    for _ in range(60):
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
         try:
             r = await api.post(path, json=body, headers=auth(role, key))
             if r.status_code < 500:

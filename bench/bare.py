@@ -1,0 +1,77 @@
+"""The bare-Temporal baseline: a workflow doing only what a migration minimally needs (one
+activity per external effect, one update per human action) and a bare timer + notice."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from temporalio import activity, workflow
+
+with workflow.unsafe.imports_passed_through():
+    import httpx
+
+STEP_TIMEOUT = timedelta(seconds=15)
+
+
+class Plan(BaseModel):
+    steps: str  # "a" = one activity, "u" = wait for one update, in migration order
+
+
+class Notice(BaseModel):
+    url: str
+    key: str
+    migration_id: str
+
+
+class Alarm(BaseModel):
+    due: datetime
+    notice: Notice
+
+
+@activity.defn(name="bench.noop")
+async def noop(step: int) -> int:
+    return step
+
+
+@activity.defn(name="bench.notify")
+async def notify(notice: Notice) -> int:
+    async with httpx.AsyncClient(timeout=10) as client:
+        r = await client.post(
+            notice.url,
+            json={"migration_id": notice.migration_id, "promise": "bare", "level": 1},
+            headers={"Idempotency-Key": notice.key},
+        )
+    return r.status_code
+
+
+@workflow.defn
+class BareMigration:
+    def __init__(self) -> None:
+        self.updates = 0
+
+    @workflow.run
+    async def run(self, plan: Plan) -> int:
+        waited = 0
+        for i, step in enumerate(plan.steps):
+            if step == "a":
+                await workflow.execute_activity(noop, i, start_to_close_timeout=STEP_TIMEOUT)
+            else:
+                waited += 1
+                await workflow.wait_condition(lambda n=waited: self.updates >= n)  # type: ignore[misc]
+        return len(plan.steps)
+
+    @workflow.update
+    async def act(self, step: int) -> int:
+        self.updates += 1
+        return step
+
+
+@workflow.defn
+class BareTimer:
+    @workflow.run
+    async def run(self, alarm: Alarm) -> int:
+        await workflow.sleep(max(alarm.due - workflow.now(), timedelta(0)))
+        return await workflow.execute_activity(
+            notify, alarm.notice, start_to_close_timeout=STEP_TIMEOUT
+        )

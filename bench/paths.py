@@ -1,0 +1,101 @@
+"""Drive migrations through the API along each lifecycle path, and read their cost from
+the real histories."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHistory
+
+from tests.e2e.conftest import auth, migration_body, window
+
+SHORT = {"service_restoration": 2, "ticket_ack": 2, "escalation_interval": 1}
+
+
+async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any], role: str) -> Any:
+    r = await api.post(path, json=body, headers=auth(role))
+    r.raise_for_status()
+    return r.json()
+
+
+async def happy_path(api: httpx.AsyncClient, client: Client) -> str:
+    mid = (await post(api, "/migrations", migration_body(), "sales"))["migration_id"]
+    await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
+    await post(
+        api, f"/migrations/{mid}/appointment", {"technician_id": "luca", **window()}, "dispatch"
+    )
+    await post(api, f"/migrations/{mid}/visit", {"outcome": "activated"}, "technician")
+    await client.get_workflow_handle(mid).result()  # the gateway's release callback ends it
+    return str(mid)
+
+
+async def seed_story(api: httpx.AsyncClient, client: Client) -> str:
+    """Service loss, escalations, a ticket, a visit booked next Monday and moved earlier."""
+    mid = (await post(api, "/migrations", migration_body(**SHORT), "sales"))["migration_id"]
+    await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
+    await post(api, f"/migrations/{mid}/service-loss", {"reported_via": "gateway"}, "operator")
+    await post(api, f"/migrations/{mid}/tickets", {"channel": "twitter", "summary": "dead"}, "care")
+    await asyncio.sleep(5)  # restoration and ticket promises climb to level 3
+    monday = {"technician_id": "luca", **window(hours_from_now=120)}
+    await post(api, f"/migrations/{mid}/appointment", monday, "dispatch")
+    await post(
+        api, f"/migrations/{mid}/appointment", {"technician_id": "luca", **window()}, "dispatch"
+    )
+    await post(api, f"/migrations/{mid}/tickets/T1/acknowledgement", {}, "technician")
+    await post(api, f"/migrations/{mid}/visit", {"outcome": "activated"}, "technician")
+    await client.get_workflow_handle(mid).result()
+    return str(mid)
+
+
+async def withdrawal(api: httpx.AsyncClient, client: Client) -> str:
+    mid = (await post(api, "/migrations", migration_body(), "sales"))["migration_id"]
+    await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
+    await post(
+        api, f"/migrations/{mid}/appointment", {"technician_id": "luca", **window()}, "dispatch"
+    )
+    await post(api, f"/migrations/{mid}/withdrawal", {"reason": "changed mind"}, "care")
+    await client.get_workflow_handle(mid).result()
+    return str(mid)
+
+
+PATHS = {"happy_path": happy_path, "seed_story": seed_story, "withdrawal": withdrawal}
+
+
+def cost(history: WorkflowHistory) -> dict[str, int]:
+    events = history.events
+    kinds = [e.event_type for e in events]
+    return {
+        "events": len(events),
+        "workflow_tasks": kinds.count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+        "history_bytes": sum(e.ByteSize() for e in events),
+        "activities": kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+    }
+
+
+def plan_of(history: WorkflowHistory) -> str:
+    """The same activities and updates, in the same order, with nothing else: the minimum."""
+    marks = {
+        EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "a",
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "u",
+    }
+    return "".join(marks[e.event_type] for e in history.events if e.event_type in marks)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def seconds_between(later: str | datetime, earlier: str | datetime) -> float:
+    def parse(t: str | datetime) -> datetime:
+        return t if isinstance(t, datetime) else datetime.fromisoformat(t.replace("Z", "+00:00"))
+
+    return (parse(later) - parse(earlier)) / timedelta(seconds=1)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

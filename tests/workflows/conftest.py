@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import IndexedValueType
@@ -62,6 +65,15 @@ async def worker(env: WorkflowEnvironment, systems: FakeSystems) -> AsyncIterato
         activities=systems.activities(),
     ) as w:
         yield w
+
+
+HISTORIES = Path(__file__).parent.parent / "histories"
+
+
+async def record(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    """Keep this run's history for the replay tests (RECORD_HISTORIES=1 make test)."""
+    if os.environ.get("RECORD_HISTORIES"):
+        (HISTORIES / f"{name}.json").write_text((await handle.fetch_history()).to_json())
 
 
 async def eventually(check: Callable[[], object]) -> None:

@@ -27,6 +27,7 @@ from tests.workflows.conftest import (
     eventually,
     eventually_async,
     make_request,
+    record,
     start,
 )
 from tests.workflows.fakes import FakeSystems
@@ -59,6 +60,7 @@ async def test_withdrawal_before_activation_unwinds_everything(
         await book(env, handle)
     snap = await handle.execute_update(Wf.withdraw, Withdraw(actor=CARE, reason="changed mind"))
     outcome = await handle.result()
+    await record(handle, f"withdrawn_{stage.value}")
 
     assert snap.stage is Stage.WITHDRAWN and outcome.stage is Stage.WITHDRAWN
     assert all(p.status == "cancelled" for p in snap.promises if p.fulfilled_at is None)
@@ -106,6 +108,7 @@ async def test_invalid_migration_code_fails_with_no_other_effect(
     systems.rejected_codes.add("WRONG123")
     handle = await start(env, worker, make_request(code="WRONG123"))
     outcome = await handle.result()
+    await record(handle, "failed_validation")
     assert outcome.stage is Stage.FAILED
     assert "does not match the line" in (outcome.reason or "")
     assert [c.name for c in systems.deliveries] == ["losing_operator.open_order"]
@@ -121,6 +124,7 @@ async def test_failed_visit_cancels_the_losing_operator_order(
         Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.FAILED, notes="no cable")
     )
     outcome = await handle.result()
+    await record(handle, "failed_visit")
     assert outcome.stage is Stage.FAILED and outcome.reason == "visit failed: no cable"
     assert len(systems.named("losing_operator.cancel_order")) == 1
     assert systems.named("losing_operator.request_release") == []
@@ -150,6 +154,8 @@ async def test_unacknowledged_ticket_is_forwarded_and_escalates(
     snap = await handle.query(Wf.snapshot)
     assert len(snap.escalations) == 1 and snap.escalation_level == 0
     assert len(systems.named("notifications.escalate")) == 1
+    await handle.terminate("recorded")
+    await record(handle, "tickets")
 
 
 async def test_unknown_ticket_is_not_found(env: WorkflowEnvironment, worker: Worker) -> None:
@@ -183,6 +189,7 @@ async def test_long_history_continues_as_new_keeping_every_promise(
         await eventually_async(lambda: escalated(), 12)
         first = dev_env.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
         last_event = (await first.fetch_history()).events[-1]
+        await record(first, "continue_as_new")
         assert last_event.HasField("workflow_execution_continued_as_new_event_attributes")
         snap = await latest.query(Wf.snapshot)
         assert len(snap.tickets) == 12 and all(t.forwarded_at for t in snap.tickets)

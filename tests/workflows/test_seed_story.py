@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
@@ -23,11 +21,19 @@ from domain.commands import (
     ReportVisit,
 )
 from domain.models import PromiseStatus, Stage, VisitOutcome
-from tests.workflows.conftest import CARE, DISPATCH, LUCA, OPERATOR, SALES, eventually, start
+from tests.workflows.conftest import (
+    CARE,
+    DISPATCH,
+    LUCA,
+    OPERATOR,
+    SALES,
+    eventually,
+    record,
+    start,
+)
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow
 
-HISTORIES = Path(__file__).parent.parent / "histories"
 DAY_CENTS = 750  # the policy's default per started day (domain/policy.py)
 
 
@@ -116,7 +122,4 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
         math.ceil(without / timedelta(days=1)) + math.ceil(late / timedelta(days=1))
     )
     assert expected > 0 and final.compensation.amount_cents == expected
-
-    if os.environ.get("RECORD_HISTORIES"):
-        history = await handle.fetch_history()
-        (HISTORIES / "seed_story.json").write_text(history.to_json())
+    await record(handle, "seed_story")

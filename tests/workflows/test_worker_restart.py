@@ -10,7 +10,7 @@ from temporalio.worker import Worker
 
 from domain.commands import BookVisit, Confirm, ConfirmLineRelease, ReportVisit
 from domain.models import Stage, VisitOutcome
-from tests.workflows.conftest import DISPATCH, LUCA, OPERATOR, SALES, eventually, start
+from tests.workflows.conftest import DISPATCH, LUCA, OPERATOR, SALES, eventually, record, start
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
@@ -46,6 +46,7 @@ async def test_new_worker_finishes_with_no_duplicate(
         )
         await handle.execute_update(Wf.confirm_line_release, ConfirmLineRelease(actor=OPERATOR))
         outcome = await handle.result()
+        await record(handle, "completed_after_worker_restart")
 
     assert outcome.stage is Stage.COMPLETED
     names = systems.order()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
+import socket
+from pathlib import Path
 
+import httpx
+import pytest
+
+from stack import Ports, Stack, StackError
 from tests.e2e.conftest import auth, create
 
 
@@ -32,3 +37,14 @@ async def test_simulators_do_an_effect_once_per_key(sims: httpx.AsyncClient) -> 
     calls = (await sims.get("/calls", params={"migration_id": "mig-dedupe"})).json()
     assert len(calls) == 1 and calls[0]["deliveries"] == 2
     assert calls[0]["system"] == "notifications"
+
+
+def test_a_taken_port_is_named_and_nothing_starts(tmp_path: Path) -> None:
+    ports = Ports.free()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", ports.api))
+        busy.listen()
+        stack = Stack(ports=ports, db_file=tmp_path / "dev.db", ui=False, log_dir=tmp_path)
+        with pytest.raises(StackError, match=f"port already in use: api {ports.api}"):
+            stack.start()
+    assert stack.processes == {}

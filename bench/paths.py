@@ -13,7 +13,7 @@ from temporalio.client import Client, WorkflowHistory
 
 from tests.e2e.conftest import auth, migration_body, window
 
-SHORT = {"service_restoration": 2, "ticket_ack": 2, "escalation_interval": 1}
+SHORT: dict[str, Any] = {"service_restoration": 2, "ticket_ack": 2, "escalation_interval": 1}
 
 
 async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any], role: str) -> Any:
@@ -22,12 +22,18 @@ async def post(api: httpx.AsyncClient, path: str, body: dict[str, Any], role: st
     return r.json()
 
 
-async def happy_path(api: httpx.AsyncClient, client: Client) -> str:
+async def scheduled(api: httpx.AsyncClient) -> str:
+    """A new migration, confirmed, with a visit booked."""
     mid = (await post(api, "/migrations", migration_body(), "sales"))["migration_id"]
     await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
     await post(
         api, f"/migrations/{mid}/appointment", {"technician_id": "luca", **window()}, "dispatch"
     )
+    return str(mid)
+
+
+async def happy_path(api: httpx.AsyncClient, client: Client) -> str:
+    mid = await scheduled(api)
     await post(api, f"/migrations/{mid}/visit", {"outcome": "activated"}, "technician")
     await client.get_workflow_handle(mid).result()  # the gateway's release callback ends it
     return str(mid)
@@ -52,11 +58,7 @@ async def seed_story(api: httpx.AsyncClient, client: Client) -> str:
 
 
 async def withdrawal(api: httpx.AsyncClient, client: Client) -> str:
-    mid = (await post(api, "/migrations", migration_body(), "sales"))["migration_id"]
-    await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
-    await post(
-        api, f"/migrations/{mid}/appointment", {"technician_id": "luca", **window()}, "dispatch"
-    )
+    mid = await scheduled(api)
     await post(api, f"/migrations/{mid}/withdrawal", {"reason": "changed mind"}, "care")
     await client.get_workflow_handle(mid).result()
     return str(mid)

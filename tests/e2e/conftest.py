@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,14 +35,22 @@ def auth(role_or_token: str, key: str | None = None) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole embedded stack on free ports, as `make run` starts it (no Web UI)."""
-    root: Path = tmp_path_factory.mktemp("stack")
+    with embedded_stack(tmp_path_factory.mktemp("stack")) as s:
+        yield s
+
+
+@contextmanager
+def embedded_stack(root: Path) -> Iterator[Stack]:
+    """A stack on free ports, headless, logging to `root`, the gateway answering quickly."""
     s = Stack(
         ports=Ports.free(), db_file=root / "dev.db", ui=False, log_dir=root,
-        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.5"},
+        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2"},
     )  # fmt: skip
     s.start()
-    yield s
-    s.stop()
+    try:
+        yield s
+    finally:
+        s.stop()
 
 
 @pytest.fixture

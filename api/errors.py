@@ -51,6 +51,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body that is not JSON at all (e.g. invalid UTF-8)
+            details = [{"field": "body", "reason": str(exc.detail)}]
+            return JSONResponse(
+                body("invalid_request", "invalid request: body", details), status_code=422
+            )
         code = STATUS_CODES.get(exc.status_code, "error")
         return JSONResponse(body(code, str(exc.detail)), status_code=exc.status_code)
 

@@ -65,7 +65,10 @@ async def limit_body(
     return await call_next(request)
 
 
-@app.get("/healthz", tags=["operations"], response_model=Health)
+@app.get(
+    "/healthz", tags=["operations"], response_model=Health,
+    responses={503: {"model": Health, "description": "Temporal unreachable"}},
+)  # fmt: skip
 async def healthz(client: ClientDep) -> JSONResponse:
     """200 only when Temporal answers."""
     try:

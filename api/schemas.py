@@ -142,6 +142,30 @@ class Health(BaseModel):
     status: str
 
 
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["conflict"])
+    message: str = Field(examples=["already confirmed by dario at 2026-11-02T10:14:00Z"])
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        401: "missing or unknown token",
+        403: "wrong role, or not the assigned technician",
+        404: "unknown migration or ticket",
+        409: "a transition the migration's stage refuses; the message says why",
+        413: "body too large",
+        422: "invalid body or parameters: each field and why",
+        503: "Temporal unreachable: retry later, with the same Idempotency-Key",
+    }.items()
+}
+
+
 def canonical(value: Any) -> Any:
     """Body as plain JSON types, for hashing a request."""
     return value.model_dump(mode="json") if isinstance(value, BaseModel) else value

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, allow
 from api.schemas import (
+    ERROR_RESPONSES,
     AcknowledgementIn,
     AppointmentIn,
     ConfirmationIn,
@@ -32,7 +33,7 @@ from domain.commands import (
 from domain.models import Actor, Snapshot, Ticket
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
-router = APIRouter(prefix="/migrations/{migration_id}")
+router = APIRouter(prefix="/migrations/{migration_id}", responses=ERROR_RESPONSES)
 
 
 def acting(*roles: Role):  # type: ignore[no-untyped-def]

@@ -14,13 +14,13 @@ from api import workflow_calls as calls
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal
 from api.errors import ApiError
-from api.schemas import MigrationIn, MigrationPage, MigrationSummary, canonical
+from api.schemas import ERROR_RESPONSES, MigrationIn, MigrationPage, MigrationSummary, canonical
 from domain.commands import StartMigration
 from domain.models import Customer, Line, MigrationRequest, Snapshot, Stage
 from domain.policy import MigrationPolicy
 from workflows import search_attributes as sa
 
-router = APIRouter(prefix="/migrations")
+router = APIRouter(prefix="/migrations", responses=ERROR_RESPONSES)
 PAGE_SIZE = 50  # one page of the supervisors' list
 
 

@@ -91,6 +91,10 @@ async def test_error_codes(api: httpx.AsyncClient) -> None:
     r = await api.post(f"/migrations/{mid}/confirmation", content=b'{"channel": ',
                        headers={**auth("sales"), "Content-Type": "application/json"})  # fmt: skip
     assert r.status_code == 422
+    for content, kind in ((b"\xff\xfe{", "application/json"), (b"channel=phone", "text/plain")):
+        r = await api.post(f"/migrations/{mid}/confirmation", content=content,
+                           headers={**auth("sales"), "Content-Type": kind})  # fmt: skip
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
     r = await api.post(f"/migrations/{mid}/confirmation", content=b"x" * 100_000,
                        headers={**auth("sales"), "Content-Type": "application/json"})  # fmt: skip
     assert r.status_code == 413

@@ -24,10 +24,12 @@ test: lint
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 
-# The reliability tests at full counts (make test runs them with 12 migrations).
+# The reliability tests at full counts (make test runs them with 12 migrations, 36 for load).
 RELIABILITY_MIGRATIONS ?= 200
+RELIABILITY_LOAD ?= 1000
 test-reliability: $(STAMP)
-	RELIABILITY_MIGRATIONS=$(RELIABILITY_MIGRATIONS) $(BIN)/python -m pytest tests/reliability -s -o timeout=1800
+	RELIABILITY_MIGRATIONS=$(RELIABILITY_MIGRATIONS) RELIABILITY_LOAD=$(RELIABILITY_LOAD) \
+	$(BIN)/python -m pytest tests/reliability -s -o timeout=1800
 
 # Benchmarks against bare Temporal on their own embedded stack (not part of make test).
 bench: $(STAMP)

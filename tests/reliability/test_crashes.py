@@ -97,6 +97,8 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
         mine = [c for c in calls if c["migration_id"] in set(ids)]
         per = effects_per_migration(mine)
         assert max(per.values()) == 1, [k for k, v in per.items() if v > 1]
+        deliveries = sum(c["deliveries"] for c in mine)
+        print(f"worker crash: {len(ids)} migrations, {len(mine)} effects, {deliveries} deliveries")
         for m in ids:
             assert per[(m, "book_visit")] == 1 and per[(m, "customer:confirmation_call")] == 1
         for m in half:

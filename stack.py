@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -182,6 +182,20 @@ class Stack:
             if time.monotonic() > deadline:
                 raise StackError(f"{what} not healthy at {url}")
             time.sleep(POLL_S)
+
+
+def start_on_free_ports(attempts: int = 3, **options: Any) -> Stack:
+    """A started stack on free ports. Another process can take a port between choosing and
+    binding it (the dev server opens ephemeral ports of its own), so a clash is retried."""
+    for attempt in range(1, attempts + 1):
+        stack = Stack(ports=Ports.free(), **options)
+        try:
+            stack.start()
+            return stack
+        except StackError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from stack import Ports, Stack
+from stack import Stack, start_on_free_ports
 
 TOKENS = {
     "sales": "dev-sales",
@@ -42,11 +42,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @contextmanager
 def embedded_stack(root: Path) -> Iterator[Stack]:
     """A stack on free ports, headless, logging to `root`, the gateway answering quickly."""
-    s = Stack(
-        ports=Ports.free(), db_file=root / "dev.db", ui=False, log_dir=root,
+    s = start_on_free_ports(
+        db_file=root / "dev.db", ui=False, log_dir=root,
         extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2"},
     )  # fmt: skip
-    s.start()
     try:
         yield s
     finally:

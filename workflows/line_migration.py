@@ -25,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
         Confirm,
         ConfirmLineRelease,
         Effect,
-        EffectKind,
         OpenTicket,
         Outcome,
         ReportServiceLoss,
@@ -37,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import effects
     from workflows import search_attributes as sa
 
-UNDO_KINDS = frozenset({EffectKind.CANCEL_VISIT, EffectKind.CANCEL_MIGRATION_ORDER})
+UNDO_KINDS = frozenset(lifecycle.UNDO_EFFECTS.values())  # the saga's compensations
 
 
 @workflow.defn

@@ -9,6 +9,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY api ./api
 COPY simulators ./simulators
+COPY observability ./observability
 COPY config ./config
 COPY worker.py settings.py connection.py stack.py ./
 RUN pip install . && useradd --system --uid 10001 app

@@ -41,7 +41,7 @@ bench-quick: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain workflows activities api simulators bench worker.py settings.py stack.py connection.py
+	$(BIN)/mypy domain workflows activities api simulators observability bench worker.py settings.py stack.py connection.py
 
 clean:
 	rm -rf $(VENV) .temporal .pytest_cache .ruff_cache .mypy_cache

@@ -1,18 +1,50 @@
-"""The one way every process connects to Temporal: same namespace, same data converter."""
+"""The one way every process connects to Temporal: same namespace, same data converter,
+same TLS or API key, same tracing."""
 
 from __future__ import annotations
 
-from temporalio.client import Client
+from typing import Any
+
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
+from temporalio.service import TLSConfig
 
 from settings import Settings
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
+def tls(settings: Settings) -> TLSConfig | bool:
+    """mTLS from PEM files for a self-hosted cluster; plain TLS for an API key (Cloud)."""
+    files = (settings.temporal_tls_cert, settings.temporal_tls_key, settings.temporal_tls_ca)
+    if any(files) or settings.temporal_tls_server_name:
+        cert, key, ca = (path.read_bytes() if path else None for path in files)
+        return TLSConfig(
+            client_cert=cert, client_private_key=key, server_root_ca_cert=ca,
+            domain=settings.temporal_tls_server_name,
+        )  # fmt: skip
+    return settings.temporal_tls or settings.temporal_api_key is not None
+
+
+def options(settings: Settings) -> dict[str, Any]:
+    """Everything `Client.connect` needs besides the runtime and interceptors."""
+    key = settings.temporal_api_key
+    return {
+        "target_host": settings.temporal_address,
+        "namespace": settings.temporal_namespace,
+        "data_converter": pydantic_data_converter,
+        "tls": tls(settings),
+        "api_key": key.get_secret_value() if key else None,
+    }
+
+
+async def connect(
+    settings: Settings,
+    *,
+    lazy: bool = False,
+    runtime: Runtime | None = None,
+    interceptors: list[Interceptor] | None = None,
+) -> Client:
     """`lazy` lets the API start while Temporal is down and answer 503 until it is up."""
     return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
-        lazy=lazy,
+        **options(settings), lazy=lazy, runtime=runtime, interceptors=interceptors or []
     )

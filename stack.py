@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,10 +36,11 @@ class Ports:
     ui: int = 8233
     api: int = 8000
     simulators: int = 8100
+    worker_metrics: int = 9464
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(*(free_port() for _ in range(4)))
+        return cls(*(free_port() for _ in fields(cls)))
 
 
 def free_port() -> int:
@@ -85,6 +86,7 @@ class Stack:
             "NOTIFICATIONS_URL": f"{sims}/notifications",
             "PAYMENTS_URL": f"{sims}/payments",
             "API_URL": self.api_url,
+            "WORKER_METRICS_ADDRESS": f"127.0.0.1:{self.ports.worker_metrics}",
             "API_TOKENS_FILE": str(ROOT / "config" / "dev-tokens.json"),
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
@@ -99,7 +101,7 @@ class Stack:
             "--sqlite-pragma", "synchronous=normal", *sa.cli_flags(),
         ]  # fmt: skip
         temporal += ["--ui-port", str(p.ui)] if self.ui else ["--headless"]
-        uvicorn = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--log-level", "warning"]
+        uvicorn = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--no-access-log"]
         return {
             "temporal": temporal,
             "simulators": [*uvicorn, "simulators.main:app", "--port", str(p.simulators)],
@@ -223,6 +225,7 @@ def main() -> int:
         f"  Web UI     http://127.0.0.1:{p.ui}\n"
         f"  Temporal   {stack.temporal_address}\n"
         f"  Simulators {stack.simulators_url}  (GET /calls, POST /faults)\n"
+        f"  Metrics    {stack.api_url}/metrics and http://127.0.0.1:{p.worker_metrics}/metrics\n"
         "Ctrl-C stops everything.\n",
         flush=True,
     )

@@ -10,10 +10,12 @@ import sys
 from datetime import timedelta
 
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
 import activities
 from connection import connect
+from observability import logs, tracing
 from settings import Settings, get_settings
 from workflows.line_migration import LineMigrationWorkflow
 
@@ -27,16 +29,29 @@ def build_worker(client: Client, settings: Settings, activity_fns: list) -> Work
         workflows=[LineMigrationWorkflow],
         activities=activity_fns,
         max_cached_workflows=settings.max_cached_workflows,
+        max_concurrent_activities=settings.max_concurrent_activities,
+        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_s),
     )
 
 
+def runtime(settings: Settings) -> Runtime | None:
+    """SDK and product metrics (workflow counters) served for Prometheus, if asked for."""
+    if not settings.worker_metrics_address:
+        return None
+    prometheus = PrometheusConfig(bind_address=settings.worker_metrics_address)
+    return Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+
+
 async def main() -> None:
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    client = await connect(settings)
+    logs.configure(settings.log_level, settings.log_format)
+    tracer_provider = tracing.provider(settings, "worker")
+    client = await connect(
+        settings, runtime=runtime(settings), interceptors=tracing.interceptors(tracer_provider)
+    )
     activity_fns, http_clients = activities.build(settings)
     worker = build_worker(client, settings, activity_fns)
     stop = asyncio.Event()
@@ -49,6 +64,8 @@ async def main() -> None:
         log.info("stopping: in-flight activities get %ss", settings.graceful_shutdown_s)
     for http in http_clients:
         await http.aclose()
+    if tracer_provider is not None:
+        tracer_provider.shutdown()  # flush the last spans
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.messages import ExternalCall, Receipt
@@ -20,6 +21,10 @@ async def post(client: httpx.AsyncClient, path: str, call: ExternalCall) -> Rece
         path, json=payload, headers={"Idempotency-Key": call.idempotency_key}
     )
     status = response.status_code
+    activity.logger.info(  # ids and status only: the payload carries personal data
+        "%s answered %s", response.request.url, status,
+        extra={"fields": {"step": call.idempotency_key, "status": status}},
+    )  # fmt: skip
     if status >= 500 or status in TRANSIENT_4XX:
         raise ApplicationError(f"{client.base_url}{path} answered {status}", type=UNAVAILABLE)
     if status >= 400:

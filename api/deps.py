@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from api.auth import Principal, Role, TokenBook
 from api.errors import ApiError
+from observability.logs import request_context
 from settings import Settings
 
 bearer = HTTPBearer(auto_error=False, description="a token from the tokens file")
@@ -34,6 +35,9 @@ def get_principal(
     principal = tokens.who(credentials.credentials)
     if principal is None:
         raise ApiError(401, "unauthorized", "unknown token")
+    context = request_context.get()
+    if context is not None:  # every log line of this request names who acted
+        context.update(subject=principal.subject, role=principal.role.value)
     return principal
 
 

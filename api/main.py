@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.sdk.trace import TracerProvider
+from temporalio.client import Client
 
 from api import errors
 from api.auth import TokenBook
@@ -18,44 +21,72 @@ from api.deps import ClientDep
 from api.routes import actions, migrations
 from api.schemas import Health
 from connection import connect
-from settings import get_settings
+from observability import logs, tracing
+from observability.api_metrics import ApiMetrics
+from settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024  # the largest honest request is a few KB
 HEALTH_TIMEOUT = timedelta(seconds=3)
+TAGS = [
+    {"name": "sales", "description": "start migrations, record confirmations"},
+    {"name": "care", "description": "any channel: tickets, the truth about a migration"},
+    {"name": "dispatch", "description": "book and move visits, acknowledge tickets"},
+    {"name": "technicians", "description": "report visits, acknowledge tickets"},
+    {"name": "losing operator", "description": "the old line's gateway"},
+    {"name": "supervisors and auditors", "description": "search every migration"},
+]
 
-log = logging.getLogger("api")
+log = logging.getLogger("api.access")
+Next = Callable[[Request], Awaitable[Response]]
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+def create_app(
+    settings: Settings,
+    *,
+    client: Client | None = None,
+    tracer_provider: TracerProvider | None = None,
+) -> FastAPI:
+    """The app for these settings. Tests hand in a connected client and their own tracer;
+    otherwise the client connects lazily at startup (503 until Temporal answers)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logs.configure(settings.log_level, settings.log_format)
+        if client is None:
+            app.state.client = await connect(
+                settings, lazy=True, interceptors=tracing.interceptors(tracer_provider)
+            )
+        yield
+
+    app = FastAPI(
+        title="Line-migration orchestrator",
+        summary="One durable workflow per line migration: nobody loses a customer again.",
+        lifespan=lifespan,
+        openapi_tags=TAGS,
+    )
     app.state.settings = settings
     app.state.tokens = TokenBook.load(settings.api_tokens_file)
-    app.state.client = await connect(settings, lazy=True)
-    yield
+    app.state.metrics = metrics = ApiMetrics()
+    app.state.client = client
+    errors.install(app)
+    app.middleware("http")(limit_body)
+    app.middleware("http")(access_log)
+    app.middleware("http")(metrics.middleware)
+    app.add_api_route(
+        "/healthz", healthz, methods=["GET"], tags=["operations"], response_model=Health,
+        responses={503: {"model": Health, "description": "Temporal unreachable"}},
+    )  # fmt: skip
+    app.add_api_route(
+        "/metrics", prometheus, methods=["GET"], tags=["operations"],
+        response_class=Response, summary="Prometheus series: requests and migrations",
+    )  # fmt: skip
+    app.include_router(migrations.router)
+    app.include_router(actions.router)
+    tracing.instrument(app, tracer_provider)
+    return app
 
 
-app = FastAPI(
-    title="Line-migration orchestrator",
-    summary="One durable workflow per line migration: nobody loses a customer again.",
-    lifespan=lifespan,
-    openapi_tags=[
-        {"name": "sales", "description": "start migrations, record confirmations"},
-        {"name": "care", "description": "any channel: tickets, the truth about a migration"},
-        {"name": "dispatch", "description": "book and move visits, acknowledge tickets"},
-        {"name": "technicians", "description": "report visits, acknowledge tickets"},
-        {"name": "losing operator", "description": "the old line's gateway"},
-        {"name": "supervisors and auditors", "description": "search every migration"},
-    ],
-)
-errors.install(app)
-
-
-@app.middleware("http")
-async def limit_body(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
+async def limit_body(request: Request, call_next: Next) -> Response:
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
         return JSONResponse(
@@ -65,10 +96,28 @@ async def limit_body(
     return await call_next(request)
 
 
-@app.get(
-    "/healthz", tags=["operations"], response_model=Health,
-    responses={503: {"model": Health, "description": "Temporal unreachable"}},
-)  # fmt: skip
+async def access_log(request: Request, call_next: Next) -> Response:
+    """One JSON line per request: route, status, time, migration and who acted; no bodies."""
+    context: dict[str, str] = {}
+    token = logs.request_context.set(context)  # filled in by auth and the route
+    started = time.perf_counter()
+    try:
+        response = await call_next(request)
+        migration_id = request.path_params.get("migration_id")
+        if migration_id:
+            context["migration_id"] = migration_id
+        log.info(
+            "%s %s", request.method, getattr(request.scope.get("route"), "path", request.url.path),
+            extra={"fields": {
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }},
+        )  # fmt: skip
+        return response
+    finally:
+        logs.request_context.reset(token)
+
+
 async def healthz(client: ClientDep) -> JSONResponse:
     """200 only when Temporal answers."""
     try:
@@ -78,5 +127,9 @@ async def healthz(client: ClientDep) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-app.include_router(migrations.router)
-app.include_router(actions.router)
+async def prometheus(request: Request, client: ClientDep) -> Response:
+    """Request series and the fleet by stage, escalation level and service loss."""
+    return await request.app.state.metrics.exposition(client)  # type: ignore[no-any-return]
+
+
+app = create_app(get_settings(), tracer_provider=tracing.provider(get_settings(), "api"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -58,6 +59,7 @@ def test_worker_and_api_get_every_setting_they_need() -> None:
     }  # fmt: skip
     assert {n.upper() for n in Settings.model_fields} >= worker_needs | {"API_TOKENS_FILE"}
     assert set(COMPOSE["services"]["worker"]["environment"]) >= worker_needs
+    assert "WORKER_METRICS_ADDRESS" in COMPOSE["services"]["worker"]["environment"]
     assert set(COMPOSE["services"]["api"]["environment"]) >= needed | {"API_TOKENS_FILE"}
 
 
@@ -72,8 +74,8 @@ def test_dockerfile_installs_the_package_the_tests_use() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "pip install ." in dockerfile
     copied = set(re.findall(r"^COPY (\S+)", dockerfile, flags=re.M))
-    packages = ("domain", "workflows", "activities", "api", "simulators")
-    assert set(packages) <= copied
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert {package.split(".")[0] for package in setuptools["packages"]} <= copied
     pyproject = (ROOT / "pyproject.toml").read_text()
     for module in ("worker", "settings", "connection", "stack"):
         assert f'"{module}"' in pyproject and f"{module}.py" in dockerfile

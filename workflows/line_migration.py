@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -17,7 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.http import BUSINESS_REFUSAL
-    from domain import lifecycle, promises, views
+    from domain import counters, lifecycle, promises, views
     from domain.commands import (
         AcknowledgeTicket,
         BookVisit,
@@ -54,6 +55,8 @@ class LineMigrationWorkflow:
         self._published: dict[str, sa.SearchValue] = {
             pair.key.name: pair.value for pair in info.typed_search_attributes
         }
+        # What earlier runs already counted: a continued run adds only what grows after it.
+        self._counted = counters.counts(start.state) if start.state else Counter()
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
@@ -251,6 +254,7 @@ class LineMigrationWorkflow:
 
     def _publish(self) -> None:
         """Upsert only the search attributes that changed, and the Web UI's current details."""
+        self._count()
         values = sa.current(self._state)
         updates = [
             key.value_set(values[key.name]) if values[key.name] is not None else key.value_unset()
@@ -267,6 +271,16 @@ class LineMigrationWorkflow:
             f" · escalation level {views.escalation_level(self._state)}"
             + (" · **customer without service**" if self._state.customer_without_service else "")
         )
+
+    def _count(self) -> None:
+        """Add to the product counters what grew since last time (the SDK skips replays)."""
+        now = counters.counts(self._state)
+        meter = workflow.metric_meter()
+        for (name, labels), n in counters.growth(self._counted, now).items():
+            meter.create_counter(name, counters.DESCRIPTIONS[name]).add(n, dict(labels))
+            if name == counters.ESCALATIONS:
+                workflow.logger.warning("%s escalation(s) at level %s", n, dict(labels)["level"])
+        self._counted = now
 
     def _history_is_long(self) -> bool:
         info = workflow.info()

@@ -1,0 +1,1 @@
+"""Logs, metrics and traces: what operations staff read instead of print statements."""

@@ -10,6 +10,7 @@ COPY activities ./activities
 COPY api ./api
 COPY simulators ./simulators
 COPY observability ./observability
+COPY security ./security
 COPY config ./config
 COPY worker.py settings.py connection.py stack.py ./
 RUN pip install . && useradd --system --uid 10001 app

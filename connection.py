@@ -1,16 +1,29 @@
-"""The one way every process connects to Temporal: same namespace, same data converter,
-same TLS or API key, same tracing."""
+"""The one way every process connects to Temporal: same namespace, same data converter
+(payloads sealed by the encryption codec), same TLS or API key, same tracing."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
+from security.codec import EncryptionCodec, parse_keys
 from settings import Settings
+
+
+def codec(settings: Settings) -> EncryptionCodec:
+    keys = parse_keys(settings.payload_keys.get_secret_value())
+    return EncryptionCodec(keys, settings.payload_key_id)
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    """Pydantic models in, AES-GCM ciphertext out: Temporal never holds personal data."""
+    return dataclasses.replace(pydantic_data_converter, payload_codec=codec(settings))
 
 
 def tls(settings: Settings) -> TLSConfig | bool:
@@ -31,7 +44,7 @@ def options(settings: Settings) -> dict[str, Any]:
     return {
         "target_host": settings.temporal_address,
         "namespace": settings.temporal_namespace,
-        "data_converter": pydantic_data_converter,
+        "data_converter": data_converter(settings),
         "tls": tls(settings),
         "api_key": key.get_secret_value() if key else None,
     }

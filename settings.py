@@ -10,10 +10,16 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SIMULATORS = "http://127.0.0.1:8100"
+# Development defaults, refused when ENVIRONMENT=production.
+DEV_API_SECRET = "dev-only-api-secret"
+DEV_PAYLOAD_KEYS = "dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktbm90LXNlY3JldCE="
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    # production: no tokens file, no development secrets or keys.
+    environment: Literal["development", "production"] = "development"
 
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
@@ -34,10 +40,32 @@ class Settings(BaseSettings):
     payments_url: str = f"{SIMULATORS}/payments"
     http_timeout_s: float = 10.0
 
+    # Development bearer tokens; ignored when ENVIRONMENT=production.
     api_tokens_file: Path = Path("config/dev-tokens.json")
+    # OpenID Connect: JWTs signed RS256/ES256 by this issuer for this audience, checked
+    # against the provider's JWKS or one static public key (PEM); empty issuer: off.
+    oidc_issuer: str = ""
+    oidc_audience: str = "line-migrations"
+    oidc_jwks_url: str = ""
+    oidc_public_key: str = ""
+    oidc_leeway_s: int = 30
+    oidc_subject_claim: str = "sub"
+    oidc_role_claim: str = "role"
+    oidc_operator_claim: str = "operator"
+    # Writes each caller may make: WRITE_BURST at once, refilled at WRITE_RATE_PER_S.
+    write_rate_per_s: float = 10.0
+    write_burst: int = 100
     # Keys the line number into migration ids and search attributes without exposing it,
     # and signs list page tokens. Keep it stable: migration ids are derived from it.
-    api_secret: str = "dev-only-api-secret"
+    api_secret: SecretStr = SecretStr(DEV_API_SECRET)
+
+    # AES-256 keys sealing every payload in Temporal, `id:base64,id:base64`; new payloads
+    # take PAYLOAD_KEY_ID, older ones open with whichever key they name (rotation).
+    payload_keys: SecretStr = SecretStr(DEV_PAYLOAD_KEYS)
+    payload_key_id: str = "dev-1"
+    # Origins allowed to call the codec server (/codec): the Temporal Web UI's.
+    codec_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]
+
     # The losing operator's simulator calls the API back after a release, as a gateway would.
     api_url: str = "http://127.0.0.1:8000"
     simulator_operator_token: str = "dev-operator"
@@ -65,6 +93,24 @@ class Settings(BaseSettings):
     def _client_certificate_pair(self) -> Self:
         if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
             raise ValueError("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together")
+        return self
+
+    @model_validator(mode="after")
+    def _oidc_key_source(self) -> Self:
+        if self.oidc_issuer and not (self.oidc_jwks_url or self.oidc_public_key):
+            raise ValueError("OIDC_ISSUER needs OIDC_JWKS_URL or OIDC_PUBLIC_KEY")
+        return self
+
+    @model_validator(mode="after")
+    def _no_development_secrets_in_production(self) -> Self:
+        if self.environment == "production":
+            dev = {
+                "API_SECRET": self.api_secret.get_secret_value() == DEV_API_SECRET,
+                "PAYLOAD_KEYS": DEV_PAYLOAD_KEYS in self.payload_keys.get_secret_value(),
+            }
+            if any(dev.values()):
+                names = ", ".join(name for name, is_dev in dev.items() if is_dev)
+                raise ValueError(f"production needs its own {names}")
         return self
 
 

@@ -24,6 +24,8 @@ BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT_S = 60.0  # the dev server creates its SQLite schema on first start
 STOP_GRACE_S = 10.0  # each process gets this long after SIGTERM before SIGKILL
 POLL_S = 0.2
+# For load generators (tests, benchmarks) that write faster than any person or gateway.
+NO_WRITE_LIMIT = {"WRITE_RATE_PER_S": "1000000", "WRITE_BURST": "1000000"}
 
 
 class StackError(RuntimeError):

@@ -1,4 +1,4 @@
-"""Bearer tokens from the tokens file, each naming a role and the subject who acts."""
+"""Roles, principals and the development tokens file (each token: a role and a subject)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Role(StrEnum):
 class Principal(BaseModel):
     role: Role
     subject: str
+    operator: str | None = None  # the losing operator a gateway speaks for
 
 
 class TokenBook:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
-from api.auth import Principal, Role, TokenBook
+from api.auth import Principal, Role
 from api.errors import ApiError
+from api.identity import Identity
+from api.rate_limit import WriteLimiter
 from observability.logs import request_context
 from settings import Settings
 
-bearer = HTTPBearer(auto_error=False, description="a token from the tokens file")
+bearer = HTTPBearer(
+    auto_error=False, description="a JWT from the OpenID Connect provider (or a development token)"
+)
 
 
 def get_client(request: Request) -> Client:
@@ -25,16 +29,14 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:
         raise ApiError(401, "unauthorized", "missing bearer token")
-    tokens: TokenBook = request.app.state.tokens
-    principal = tokens.who(credentials.credentials)
-    if principal is None:
-        raise ApiError(401, "unauthorized", "unknown token")
+    identity: Identity = request.app.state.identity
+    principal = await identity.who(credentials.credentials)
     context = request_context.get()
     if context is not None:  # every log line of this request names who acted
         context.update(subject=principal.subject, role=principal.role.value)
@@ -50,6 +52,17 @@ def allow(*roles: Role) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+def writing(*roles: Role) -> Callable[..., Any]:
+    """`allow`, and one write spent from the caller's rate limit."""
+
+    async def spend(request: Request, principal: Principal = Depends(allow(*roles))) -> Principal:  # noqa: B008
+        limiter: WriteLimiter = request.app.state.limiter
+        limiter.take(principal)
+        return principal
+
+    return spend
 
 
 ClientDep = Annotated[Client, Depends(get_client)]

@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse
 from opentelemetry.sdk.trace import TracerProvider
 from temporalio.client import Client
 
-from api import errors
-from api.auth import TokenBook
+from api import codec_server, errors
 from api.deps import ClientDep
+from api.identity import Identity
+from api.rate_limit import WriteLimiter
 from api.routes import actions, migrations
 from api.schemas import Health
-from connection import connect
+from connection import codec, connect
 from observability import logs, tracing
 from observability.api_metrics import ApiMetrics
 from settings import Settings, get_settings
@@ -65,11 +66,13 @@ def create_app(
         openapi_tags=TAGS,
     )
     app.state.settings = settings
-    app.state.tokens = TokenBook.load(settings.api_tokens_file)
+    app.state.identity = Identity(settings)
+    app.state.limiter = WriteLimiter(settings.write_rate_per_s, settings.write_burst)
     app.state.metrics = metrics = ApiMetrics()
     app.state.client = client
     errors.install(app)
     app.middleware("http")(limit_body)
+    app.middleware("http")(security_headers)
     app.middleware("http")(access_log)
     app.middleware("http")(metrics.middleware)
     app.add_api_route(
@@ -82,6 +85,9 @@ def create_app(
     )  # fmt: skip
     app.include_router(migrations.router)
     app.include_router(actions.router)
+    codec_app = codec_server.create(codec(settings), settings.codec_cors_origins)
+    codec_app.state = app.state  # same tokens, same settings
+    app.mount("/codec", codec_app)
     tracing.instrument(app, tracer_provider)
     return app
 
@@ -94,6 +100,25 @@ async def limit_body(request: Request, call_next: Next) -> Response:
             status_code=413,
         )
     return await call_next(request)
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",  # snapshots hold personal data: no cache keeps them
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+DOCS = ("/docs", "/redoc")  # Swagger UI and ReDoc load their scripts and styles
+
+
+async def security_headers(request: Request, call_next: Next) -> Response:
+    response = await call_next(request)
+    response.headers.update(SECURITY_HEADERS)
+    if not request.url.path.startswith(DOCS):
+        response.headers["Content-Security-Policy"] = API_CSP
+    return response
 
 
 async def access_log(request: Request, call_next: Next) -> Response:

@@ -155,12 +155,13 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in {
-        401: "missing or unknown token",
-        403: "wrong role, or not the assigned technician",
-        404: "unknown migration or ticket",
+        401: "missing, unknown, expired or invalid token",
+        403: "wrong role, or a token without a known role",
+        404: "unknown migration or ticket, or one outside the caller's scope",
         409: "a transition the migration's stage refuses; the message says why",
         413: "body too large",
         422: "invalid body or parameters: each field and why",
+        429: "too many writes by this caller: retry after Retry-After seconds",
         503: "Temporal unreachable: retry later, with the same Idempotency-Key",
     }.items()
 }

@@ -28,7 +28,7 @@ from bench.bare import Alarm, BareMigration, BareTimer, Notice, Plan, noop, noti
 from bench.paths import PATHS, cost, now, percentile, plan_of, post, seconds_between
 from connection import connect
 from settings import Settings
-from stack import Stack, start_on_free_ports
+from stack import NO_WRITE_LIMIT, Stack, start_on_free_ports
 from tests.e2e.conftest import migration_body
 
 RESULTS = Path(__file__).parent / "results"
@@ -158,7 +158,7 @@ def table(results: dict[str, Any]) -> str:
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     stack = start_on_free_ports(db_file=workdir / "dev.db", ui=False, log_dir=workdir,
-                                extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2"})  # fmt: skip
+                                extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT})  # fmt: skip
     try:
         client = await connect(Settings(temporal_address=stack.temporal_address))
         async with (

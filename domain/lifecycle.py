@@ -28,6 +28,7 @@ from domain.commands import (
 from domain.models import (
     BEFORE_ACTIVATION,
     TERMINAL_STAGES,
+    Actor,
     Appointment,
     Escalation,
     MigrationRequest,
@@ -52,8 +53,11 @@ def _ts(t: datetime) -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
-def _note(state: MigrationState, at: datetime, event: str, actor: str | None, detail: str) -> None:
-    state.timeline.append(TimelineEntry(at=at, event=event, actor=actor, detail=detail))
+def _note(state: MigrationState, at: datetime, event: str, by: Actor | None, detail: str) -> None:
+    subject, role = (by.subject, by.role) if by else (None, None)
+    state.timeline.append(
+        TimelineEntry(at=at, event=event, actor=subject, role=role, detail=detail)
+    )
 
 
 def _conflict(reason: str) -> Refusal:
@@ -82,7 +86,13 @@ def propose(
     )
     due = now + request.policy.confirmation
     state.promises = promises.open_promise([], PromiseName.CONFIRMATION, now, due)
-    _note(state, now, "proposed", sales_agent, f"offer {request.offer}; withdrawable at no cost")
+    _note(
+        state,
+        now,
+        "proposed",
+        Actor(subject=sales_agent, role="sales"),
+        f"offer {request.offer}; withdrawable at no cost",
+    )
     return state
 
 
@@ -203,7 +213,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
                 s,
                 now,
                 "confirmed",
-                who,
+                cmd.actor,
                 f"via {cmd.channel}" + (f": {cmd.note}" if cmd.note else ""),
             )
             effects.append(Effect(kind=EffectKind.CONFIRMATION_CALL, step="confirmation-call"))
@@ -211,7 +221,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
             s.stage = Stage.WITHDRAWN
             s.outcome_reason = cmd.reason
             s.promises = promises.cancel_pending(s.promises, now)
-            _note(s, now, "withdrawn", who, cmd.reason)
+            _note(s, now, "withdrawn", cmd.actor, cmd.reason)
             effects.extend(_unwind(s))
             effects.append(Effect(kind=EffectKind.NOTIFY_WITHDRAWAL, step="withdrawal-notice"))
         case ReportVisit(outcome=VisitOutcome.ACTIVATED):
@@ -226,7 +236,9 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
             )
             s.compensations.clear()  # a contract in force is not undone by a saga
             s.release_requested = s.payment_mandate_requested = True
-            _note(s, now, "activated", who, cmd.notes or "new line active; contract effective")
+            _note(
+                s, now, "activated", cmd.actor, cmd.notes or "new line active; contract effective"
+            )
             effects += [
                 Effect(kind=EffectKind.REQUEST_RELEASE, step="release"),
                 Effect(kind=EffectKind.REQUEST_MANDATE, step="mandate"),
@@ -238,7 +250,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
             s.promises = promises.fulfil(s.promises, PromiseName.VISIT.value, now)
             s.promises = promises.cancel_pending(s.promises, now)
             s.compensations = [u for u in s.compensations if u is not Undo.CANCEL_VISIT]
-            _note(s, now, "failed", who, s.outcome_reason)
+            _note(s, now, "failed", cmd.actor, s.outcome_reason)
             effects.extend(_unwind(s))
         case ReportServiceLoss():
             detail = f"via {cmd.reported_via}" + (f": {cmd.detail}" if cmd.detail else "")
@@ -250,7 +262,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
                     now,
                     now + policy.service_restoration,
                 )
-                _note(s, now, "customer_without_service", who, detail)
+                _note(s, now, "customer_without_service", cmd.actor, detail)
                 alarm = escalation.incident("service_loss", Party.FIELD_TEAM, now)
                 effects.append(_raise(s, alarm))
             else:
@@ -258,14 +270,14 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
                     s,
                     now,
                     "old_line_down_after_activation",
-                    who,
+                    cmd.actor,
                     f"{detail}; the customer is served by the new line",
                 )
         case ConfirmLineRelease():
             s.stage = Stage.COMPLETED
             s.line_released_at = cmd.released_at or now
             s.promises = promises.fulfil(s.promises, PromiseName.CUT_OVER.value, now)
-            _note(s, now, "completed", who, f"old line released at {_ts(s.line_released_at)}")
+            _note(s, now, "completed", cmd.actor, f"old line released at {_ts(s.line_released_at)}")
         case OpenTicket():
             ticket_id = f"T{len(s.tickets) + 1}"
             due = now + policy.ticket_ack
@@ -283,7 +295,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
                     ack_due=due,
                 )
             )
-            _note(s, now, "ticket_opened", who, f"{ticket_id} via {cmd.channel}")
+            _note(s, now, "ticket_opened", cmd.actor, f"{ticket_id} via {cmd.channel}")
             effects.append(
                 Effect(
                     kind=EffectKind.FORWARD_TICKET, step=f"ticket-{ticket_id}", ticket_id=ticket_id
@@ -297,7 +309,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
             s.promises = promises.fulfil(
                 s.promises, f"{PromiseName.TICKET_ACK.value}:{ticket.ticket_id}", now
             )
-            _note(s, now, "ticket_acknowledged", who, ticket.ticket_id)
+            _note(s, now, "ticket_acknowledged", cmd.actor, ticket.ticket_id)
         case _:
             raise TypeError(f"{type(cmd).__name__} is applied with its own function")
     return Decision(state=s, effects=effects)
@@ -336,7 +348,7 @@ def book_visit(
         revision=revision,
         work_order_id=work_order_id,
     )
-    _note(s, now, event, who, f"technician {cmd.technician_id}, {detail}")
+    _note(s, now, event, cmd.actor, f"technician {cmd.technician_id}, {detail}")
     notice = Effect(kind=EffectKind.NOTIFY_VISIT_BOOKED, step=f"visit-notice-{revision}")
     return Decision(state=s, effects=[notice])
 

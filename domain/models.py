@@ -153,9 +153,12 @@ class Ticket(Model):
 
 
 class TimelineEntry(Model):
+    """The audit trail: what happened, when, and who did it in which role."""
+
     at: datetime
     event: str
     actor: str | None = None
+    role: str | None = None
     detail: str = ""
 
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from api import scope
 from api.auth import Principal, Role
-from api.deps import ClientDep, IdempotencyKey, allow
+from api.deps import ClientDep, IdempotencyKey, writing
 from api.schemas import (
     ERROR_RESPONSES,
     AcknowledgementIn,
@@ -37,9 +38,14 @@ router = APIRouter(prefix="/migrations/{migration_id}", responses=ERROR_RESPONSE
 
 
 def acting(*roles: Role):  # type: ignore[no-untyped-def]
-    """The caller, as the workflow records them: subject and role from the token only."""
+    """The caller, as the workflow records them: subject and role from the token only,
+    within their rate limit and scope."""
 
-    def actor(principal: Principal = Depends(allow(*roles))) -> Actor:  # noqa: B008
+    async def actor(
+        migration_id: str, client: ClientDep,
+        principal: Principal = Depends(writing(*roles)),  # noqa: B008
+    ) -> Actor:  # fmt: skip
+        await scope.check(client, migration_id, principal)
         return Actor(subject=principal.subject, role=principal.role.value)
 
     return Depends(actor)

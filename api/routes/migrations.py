@@ -10,9 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api import scope
 from api import workflow_calls as calls
 from api.auth import Principal, Role
-from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal
+from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal, writing
 from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, MigrationIn, MigrationPage, MigrationSummary, canonical
 from domain.commands import StartMigration
@@ -29,7 +30,7 @@ async def start_migration(
     body: MigrationIn,
     client: ClientDep,
     settings: SettingsDep,
-    principal: Annotated[Principal, Depends(allow(Role.SALES))],
+    principal: Annotated[Principal, Depends(writing(Role.SALES))],
     key: IdempotencyKey = None,
 ) -> Snapshot:
     """Record a proposal: nothing changes on the customer's line until the technician comes."""
@@ -41,7 +42,7 @@ async def start_migration(
         offer=body.offer,
         policy=MigrationPolicy.model_validate(overrides),
     )
-    line_key = calls.line_key(settings.api_secret, body.line.number)
+    line_key = calls.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
     digest = calls.request_hash(f"start/{principal.subject}", canonical(body))
     return await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
@@ -49,10 +50,11 @@ async def start_migration(
 
 @router.get("/{migration_id}", tags=["everyone"], response_model=Snapshot)
 async def get_migration(
-    migration_id: str, client: ClientDep, _: Annotated[Principal, Depends(get_principal)]
+    migration_id: str, client: ClientDep, principal: Annotated[Principal, Depends(get_principal)]
 ) -> Snapshot:
-    """The whole truth: stage, owner of the next step, promises, tickets, escalations."""
-    return await calls.snapshot(client, migration_id)
+    """The whole truth: stage, owner of the next step, promises, tickets, escalations.
+    Technicians see only their assigned migrations, gateways only their operator's."""
+    return await scope.visible_snapshot(client, migration_id, principal)
 
 
 @router.get("", tags=["supervisors and auditors"], response_model=MigrationPage)
@@ -76,7 +78,7 @@ async def list_migrations(
         clauses.append(f"{sa.WITHOUT_SERVICE.name} = {str(without_service).lower()}")
     if losing_operator is not None:
         clauses.append(f"{sa.LOSING_OPERATOR.name} = '{losing_operator}'")
-    token = _unseal(settings.api_secret, page_token) if page_token else None
+    token = _unseal(settings.api_secret.get_secret_value(), page_token) if page_token else None
     pages = client.list_workflows(" AND ".join(clauses), page_size=PAGE_SIZE, next_page_token=token)
     async with calls.temporal_errors("(list)"):
         await pages.fetch_next_page()
@@ -97,7 +99,8 @@ async def list_migrations(
     ]
     nxt = pages.next_page_token
     return MigrationPage(
-        items=items, next_page_token=_seal(settings.api_secret, nxt) if nxt else None
+        items=items,
+        next_page_token=_seal(settings.api_secret.get_secret_value(), nxt) if nxt else None,
     )
 
 

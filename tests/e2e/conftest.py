@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from stack import Stack, start_on_free_ports
+from stack import NO_WRITE_LIMIT, Stack, start_on_free_ports
 
 TOKENS = {
     "sales": "dev-sales",
@@ -44,7 +44,7 @@ def embedded_stack(root: Path) -> Iterator[Stack]:
     """A stack on free ports, headless, logging to `root`, the gateway answering quickly."""
     s = start_on_free_ports(
         db_file=root / "dev.db", ui=False, log_dir=root,
-        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2"},
+        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT},
     )  # fmt: skip
     try:
         yield s

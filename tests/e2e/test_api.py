@@ -47,7 +47,7 @@ async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) 
 
     r = await api.post(f"/migrations/{mid}/visit", json={"outcome": "activated"},
                        headers=auth(SARA))  # fmt: skip
-    assert r.status_code == 403 and "assigned to luca" in r.json()["error"]["message"]
+    assert r.status_code == 404  # sara sees only her own migrations
     r = await api.post(f"/migrations/{mid}/visit", json={"outcome": "activated"},
                        headers=auth("technician"))  # fmt: skip
     assert r.status_code == 200 and r.json()["contract_effective"] is True

@@ -1,0 +1,58 @@
+"""The codec server the Temporal Web UI calls to show auditors decrypted payloads.
+
+Mounted under /codec with CORS for the Web UI's origin only; the same bearer tokens as the
+API, and only roles that may read every migration (auditor, supervisor) get plaintext.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
+
+from api import errors
+from api.auth import Principal, Role
+from api.deps import allow
+from api.errors import ApiError
+from security.codec import EncryptionCodec
+
+READERS = (Role.AUDITOR, Role.SUPERVISOR)
+
+
+def create(codec: EncryptionCodec, origins: list[str]) -> FastAPI:
+    app = FastAPI(title="Payload codec", openapi_url=None)
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=origins, allow_methods=["POST"], allow_credentials=True,
+        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
+    )  # fmt: skip
+
+    async def convert(request: Request, decode: bool) -> Response:
+        try:
+            payloads = json_format.Parse(await request.body(), Payloads())
+        except (json_format.ParseError, UnicodeDecodeError) as err:
+            raise ApiError(422, "invalid_request", f"not a Payloads document: {err}") from err
+        step = codec.decode if decode else codec.encode
+        try:
+            converted = await step(payloads.payloads)
+        except Exception as err:  # noqa: BLE001 - unknown key, forged or corrupt payload
+            raise ApiError(422, "invalid_request", f"cannot convert payloads: {err!r}") from err
+        body = json_format.MessageToJson(Payloads(payloads=converted))
+        return Response(body, media_type="application/json")
+
+    @app.post("/decode")
+    async def decode(
+        request: Request, _: Annotated[Principal, Depends(allow(*READERS))]
+    ) -> Response:
+        return await convert(request, decode=True)
+
+    @app.post("/encode")
+    async def encode(
+        request: Request, _: Annotated[Principal, Depends(allow(*READERS))]
+    ) -> Response:
+        return await convert(request, decode=False)
+
+    return app

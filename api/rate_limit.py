@@ -1,0 +1,44 @@
+"""Writes per caller, as a token bucket: a burst is fine, a runaway script is not.
+
+Per API process: behind several instances, each allows the rate (size the settings, or
+put a shared limiter in the gateway in front).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from api.auth import Principal
+from api.errors import ApiError
+
+
+@dataclass
+class Bucket:
+    tokens: float
+    at: float
+
+
+class WriteLimiter:
+    def __init__(
+        self, per_second: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._rate, self._burst, self._clock = per_second, burst, clock
+        self._buckets: dict[tuple[str, str], Bucket] = {}
+
+    def take(self, principal: Principal) -> None:
+        """Spend one write or answer 429 saying when the next one will be allowed."""
+        now = self._clock()
+        key = (principal.role.value, principal.subject)
+        bucket = self._buckets.setdefault(key, Bucket(tokens=self._burst, at=now))
+        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
+        bucket.at = now
+        if bucket.tokens < 1:
+            wait = math.ceil((1 - bucket.tokens) / self._rate)
+            raise ApiError(
+                429, "rate_limited", f"too many writes: retry in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )  # fmt: skip
+        bucket.tokens -= 1

@@ -1,0 +1,42 @@
+"""Which migrations a caller may see: a technician only those assigned to them, a losing
+operator's gateway only those leaving that operator. Everyone else sees all they may act on.
+
+Out of scope answers 404, as if the migration did not exist: a technician cannot probe
+which lines other technicians are working on.
+"""
+
+from __future__ import annotations
+
+from temporalio.client import Client
+
+from api import workflow_calls as calls
+from api.auth import Principal, Role
+from api.errors import ApiError
+from domain.models import Snapshot
+
+SCOPED = frozenset({Role.TECHNICIAN, Role.OPERATOR})
+
+
+def in_scope(principal: Principal, snap: Snapshot) -> bool:
+    match principal.role:
+        case Role.TECHNICIAN:
+            return (
+                snap.appointment is not None and snap.appointment.technician_id == principal.subject
+            )
+        case Role.OPERATOR:
+            return principal.operator is not None and snap.losing_operator == principal.operator
+        case _:
+            return True
+
+
+async def visible_snapshot(client: Client, migration_id: str, principal: Principal) -> Snapshot:
+    snap = await calls.snapshot(client, migration_id)
+    if not in_scope(principal, snap):
+        raise ApiError(404, "not_found", f"no migration {migration_id}")
+    return snap
+
+
+async def check(client: Client, migration_id: str, principal: Principal) -> None:
+    """Before a scoped role acts: one query, no history written."""
+    if principal.role in SCOPED:
+        await visible_snapshot(client, migration_id, principal)

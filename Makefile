@@ -46,7 +46,7 @@ lint: $(STAMP)
 # Known vulnerabilities in every installed dependency (PyPI's advisory data); our own
 # editable package is skipped. Exit 1 names the vulnerable package and the fixed version.
 audit: $(STAMP)
-	$(BIN)/pip-audit --local --skip-editable --service pypi --progress-spinner off --desc off
+	$(BIN)/pip-audit --local --skip-editable --vulnerability-service pypi --progress-spinner off --desc off
 
 clean:
 	rm -rf $(VENV) .temporal .pytest_cache .ruff_cache .mypy_cache

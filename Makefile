@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,bench]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15
+	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15 --scale 50,100
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     simulator_operator_token: str = "dev-operator"
     release_callback_delay_s: float = 3.0
 
-    # Larger than the number of open migrations (~75 KB each): replays from history cost
+    # Larger than the number of open migrations (~200 KiB each): replays from history cost
     # the SQLite server dearly, cached workflows do not.
     max_cached_workflows: int = 10_000
     # In-flight activities get this long to finish when the worker is asked to stop.

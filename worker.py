@@ -7,7 +7,9 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
@@ -22,11 +24,15 @@ from workflows.line_migration import LineMigrationWorkflow
 log = logging.getLogger("worker")
 
 
-def build_worker(client: Client, settings: Settings, activity_fns: list) -> Worker:  # type: ignore[type-arg]
+def build_worker(
+    client: Client, settings: Settings, activity_fns: Sequence[Callable[..., Any]],
+    workflows: Sequence[type] = (LineMigrationWorkflow,), task_queue: str | None = None,
+) -> Worker:  # fmt: skip
+    """Every option from settings; the benchmark's bare baseline runs with the same ones."""
     return Worker(
         client,
-        task_queue=settings.task_queue,
-        workflows=[LineMigrationWorkflow],
+        task_queue=task_queue or settings.task_queue,
+        workflows=workflows,
         activities=activity_fns,
         max_cached_workflows=settings.max_cached_workflows,
         max_concurrent_activities=settings.max_concurrent_activities,

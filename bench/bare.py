@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     import httpx
 
 STEP_TIMEOUT = timedelta(seconds=15)
+BARE_QUEUE = "bench-bare"
 
 
 class Plan(BaseModel):
@@ -66,12 +67,24 @@ class BareMigration:
         self.updates += 1
         return step
 
+    @workflow.query
+    def progress(self) -> int:
+        return self.updates
+
 
 @workflow.defn
 class BareTimer:
+    def __init__(self) -> None:
+        self.due: datetime | None = None
+
     @workflow.run
     async def run(self, alarm: Alarm) -> int:
+        self.due = alarm.due
         await workflow.sleep(max(alarm.due - workflow.now(), timedelta(0)))
         return await workflow.execute_activity(
             notify, alarm.notice, start_to_close_timeout=STEP_TIMEOUT
         )
+
+    @workflow.query
+    def next_due(self) -> datetime | None:
+        return self.due

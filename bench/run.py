@@ -1,10 +1,12 @@
 """`make bench`: ours against bare Temporal, side by side on one embedded stack, as ratios.
 
-Starts its own stack on free ports, then measures: what each lifecycle path costs the engine
-(events, workflow tasks, history bytes, activities) against a bare workflow doing the same
-activities and updates and nothing else; throughput end to end through the API against bare
-workflows driven by the client; and how late escalations fire when many promises run out
-together against bare timers with the same due times.
+Starts its own stack on free ports and the bare baseline's worker in a process of its own,
+then measures: what each lifecycle path costs the engine (events, workflow tasks, history
+bytes, activities) against a bare workflow doing the same activities and updates and
+nothing else; throughput end to end through the API against bare workflows driven by the
+client, with query and update latency under that load; how late escalations fire when many
+promises run out together against bare timers with the same due times; and the scale curve
+of open migrations waiting on timers (memory, start rate, query latency), plotted.
 """
 
 from __future__ import annotations
@@ -13,35 +15,44 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 from temporalio.client import Client
-from temporalio.worker import Worker
 
-from bench.bare import Alarm, BareMigration, BareTimer, Notice, Plan, noop, notify
+from bench import scale
+from bench.bare import BARE_QUEUE, Alarm, BareMigration, BareTimer, Notice, Plan
+from bench.cpu import cpu_seconds, per_migration_ms
+from bench.latency import Latencies, TimedTransport
 from bench.paths import PATHS, cost, now, percentile, plan_of, post, seconds_between
 from connection import connect
 from settings import Settings
-from stack import NO_WRITE_LIMIT, Stack, start_on_free_ports
-from tests.e2e.conftest import migration_body
+from stack import NO_WRITE_LIMIT, ROOT, Stack, start_on_free_ports
+from tests.e2e.conftest import auth, migration_body
 
 RESULTS = Path(__file__).parent / "results"
-BARE_QUEUE = "bench-bare"
 SECONDS_PER_DAY = 86_400
 
 
-async def bare_run(client: Client, plan: str) -> str:
+async def bare_run(client: Client, plan: str, latencies: Latencies | None = None) -> str:
     handle = await client.start_workflow(
         BareMigration.run, Plan(steps=plan), id=f"bare-{uuid.uuid4()}", task_queue=BARE_QUEUE
     )
+    if latencies is not None:
+        latencies.ids.append(handle.id)
     for step in range(plan.count("u")):
+        began = time.perf_counter()
         await handle.execute_update(BareMigration.act, step)
+        if latencies is not None and step == 0:  # the confirmation's counterpart
+            latencies.record("update", time.perf_counter() - began)
     await handle.result()
     return handle.id
 
@@ -65,10 +76,24 @@ async def cost_per_path(api: httpx.AsyncClient, client: Client) -> tuple[dict[st
 
 
 async def throughput(
-    api: httpx.AsyncClient, client: Client, n: int, concurrency: int, plan: str
+    api_url: str, client: Client, n: int, concurrency: int, plan: str, pids: dict[str, int]
 ) -> dict[str, Any]:
-    async def clients(job: Any) -> float:
+    """N migrations by C clients, ours then bare; a probe reads recent ones meanwhile; the
+    CPU each process spent tells which one saturates."""
+    cpu: dict[str, float] = {}
+    ours_pids = {k: pids[k] for k in ("temporal", "worker", "api", "simulators", "driver")}
+    bare_pids = {
+        "temporal": pids["temporal"],
+        "worker": pids["bare_worker"],
+        "driver": pids["driver"],
+    }
+
+    async def clients(job: Any, read: Any, latencies: Latencies) -> float:
         queue = list(range(n))
+        done = asyncio.Event()
+        probe = asyncio.create_task(latencies.probe(read, done))
+        watched = ours_pids if latencies is ours_latency else bare_pids
+        before = cpu_seconds(watched)
         began = time.monotonic()
 
         async def loop() -> None:
@@ -77,16 +102,38 @@ async def throughput(
                 await job()
 
         await asyncio.gather(*(loop() for _ in range(concurrency)))
-        return n / (time.monotonic() - began)
+        elapsed = time.monotonic() - began
+        prefix = "" if latencies is ours_latency else "bare_"
+        cpu.update(per_migration_ms(before, cpu_seconds(watched), n, prefix))
+        done.set()
+        await probe
+        return n / elapsed
 
-    ours = await clients(lambda: PATHS["happy_path"](api, client))
-    bare = await clients(lambda: bare_run(client, plan))
-    return {
+    ours_latency, bare_latency = Latencies(), Latencies()
+    timed = httpx.AsyncClient(base_url=api_url, timeout=120, transport=TimedTransport(ours_latency))
+    async with timed as api:
+
+        async def read_ours(mid: str) -> object:
+            return (await api.get(f"/migrations/{mid}", headers=auth("care"))).raise_for_status()
+
+        ours = await clients(lambda: PATHS["happy_path"](api, client), read_ours, ours_latency)
+
+    async def read_bare(wid: str) -> object:
+        return await client.get_workflow_handle(wid).query(BareMigration.progress)
+
+    bare = await clients(lambda: bare_run(client, plan, bare_latency), read_bare, bare_latency)
+    results: dict[str, Any] = {
         "api_migrations_per_s": round(ours, 2),
         "bare_per_s": round(bare, 2),
         "throughput_ratio": round(ours / bare, 2),
         "migrations_per_day_capacity": int(ours * SECONDS_PER_DAY),
     }
+    results |= ours_latency.summary() | bare_latency.summary("bare_") | cpu
+    for kind in ("query", "update"):
+        results[f"{kind}_p99_ratio"] = round(
+            results[f"{kind}_p99_ms"] / max(results[f"bare_{kind}_p99_ms"], 0.1), 2
+        )
+    return results
 
 
 async def storm(
@@ -146,39 +193,95 @@ async def storm(
 def table(results: dict[str, Any]) -> str:
     rows = [f"{'metric':<40} {'ours':>12} {'bare':>12} {'ratio':>8}"]
     for key, value in results.items():
-        if key.startswith("bare_") or "ratio" in key.split("_"):
+        if key.startswith("bare_") or "ratio" in key.split("_") or isinstance(value, list | dict):
             continue
         base = key.replace("api_migrations_per_s", "per_s").replace("escalation_", "timer_")
         bare = results.get(f"bare_{key}", results.get(f"bare_{base}"))
         ratio = f"{value / bare:.2f}" if isinstance(bare, int | float) and bare else ""
         rows.append(f"{key:<40} {value!s:>12} {'' if bare is None else bare!s:>12} {ratio:>8}")
+    return "\n".join(rows) + "\n\n" + scale_table(results)
+
+
+def scale_table(results: dict[str, Any]) -> str:
+    columns = ("worker_rss_mib", "server_rss_mib", "start_per_s", "query_p99_ms")
+    rows = ["open      " + "".join(f"{c + ' ours/bare':>32}" for c in columns)]
+    for ours, bare in zip(results["scale_ours"], results["scale_bare"], strict=True):
+        cells = "".join(
+            f"{str(ours.get(c, '')) + ' / ' + str(bare.get(c, '')):>32}" for c in columns
+        )
+        rows.append(f"{ours['open']:<10}{cells}")
     return "\n".join(rows)
 
 
-async def main(args: argparse.Namespace) -> dict[str, Any]:
+def start_bare_worker(stack: Stack, log_dir: Path) -> subprocess.Popen[bytes]:
+    log = open(log_dir / "bare_worker.log", "ab")  # noqa: SIM115 - lives as long as the worker
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.bare_worker"], cwd=ROOT, stdout=log, stderr=log,
+        env={**os.environ, "TEMPORAL_ADDRESS": stack.temporal_address}, start_new_session=True,
+    )  # fmt: skip
+
+
+@asynccontextmanager
+async def stack_with_bare_worker() -> AsyncIterator[tuple[Stack, Client, dict[str, int]]]:
+    """A fresh embedded stack, the bare worker beside ours, a client, and every pid."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     stack = start_on_free_ports(db_file=workdir / "dev.db", ui=False, log_dir=workdir,
                                 extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT})  # fmt: skip
+    bare_worker = start_bare_worker(stack, workdir)
     try:
         client = await connect(Settings(temporal_address=stack.temporal_address))
-        async with (
-            Worker(client, task_queue=BARE_QUEUE, workflows=[BareMigration, BareTimer],
-                   activities=[noop, notify]),
-            httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
-            httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
-        ):  # fmt: skip
-            results: dict[str, Any] = {"started_at": now().isoformat(), "n": args.n,
-                                       "concurrency": args.concurrency}  # fmt: skip
-            paths, plan = await cost_per_path(api, client)
-            results |= paths
-            results |= await throughput(api, client, args.n, args.concurrency, plan)
-            results |= await storm(api, sims, client, stack, args.storm, args.storm_window)
+        pids = {name: proc.pid for name, proc in stack.processes.items()}
+        yield stack, client, pids | {"bare_worker": bare_worker.pid, "driver": os.getpid()}
     finally:
+        bare_worker.terminate()
+        bare_worker.wait()
         stack.stop()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {"started_at": now().isoformat(), "n": args.n,
+                               "concurrency": args.concurrency}  # fmt: skip
+    phases: dict[str, float] = {}
+
+    async def timed(name: str, work: Any) -> Any:
+        began = time.monotonic()
+        result = await work
+        phases[name] = round(time.monotonic() - began, 1)
+        return result
+
+    async with (
+        stack_with_bare_worker() as (stack, client, pids),
+        httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
+        httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
+    ):
+        paths, plan = await timed("cost", cost_per_path(api, client))
+        results |= paths
+        results |= await timed("throughput", throughput(
+            stack.api_url, client, args.n, args.concurrency, plan, pids
+        ))  # fmt: skip
+        results |= await timed(
+            "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
+        )
+    # The scale curve on two fresh stacks: a server's heap never shrinks, so a side measured
+    # after the other would hide its own growth.
+    async with (
+        stack_with_bare_worker() as (ours_stack, ours_client, ours_pids),
+        stack_with_bare_worker() as (_, bare_client, bare_pids),
+    ):
+        results |= await timed("scale", scale.scale_curve(
+            ours_client, bare_client, args.scale, args.scale_concurrency, ours_pids, bare_pids,
+            f"{ours_stack.simulators_url}/notifications/escalations",
+        ))  # fmt: skip
+    results["phase_seconds"] = phases
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    scale.plot(results, args.results / "latest.png")
     print(table(results), flush=True)
     return results
+
+
+def sizes(text: str) -> list[int]:
+    return sorted(int(part) for part in text.split(","))
 
 
 if __name__ == "__main__":
@@ -187,6 +290,10 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=10, help="concurrent API clients")
     parser.add_argument("--storm", type=int, default=300, help="promises running out together")
     parser.add_argument("--storm-window", type=int, default=45, help="seconds until they do")
+    parser.add_argument("--scale", type=sizes, default=[1000, 2000, 5000, 10000],
+                        help="open migrations at each point of the scale curve")  # fmt: skip
+    parser.add_argument("--scale-concurrency", type=int, default=20, help="concurrent starters")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON and PNG go")
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
     os._exit(0)  # the native runtime can abort at interpreter exit (STYLE.md rule 12)

@@ -1,0 +1,172 @@
+"""The scale curve: memory, start rate and query latency as open migrations pile up on
+timers, ours beside bare timer workflows, both started and queried through the Temporal
+client (the API's own cost is measured under load by the throughput benchmark)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+from temporalio.client import Client
+
+from api import workflow_calls as calls
+from bench.bare import BARE_QUEUE, Alarm, BareTimer, Notice
+from bench.paths import now, percentile
+from domain.commands import StartMigration
+from domain.models import MigrationRequest
+from settings import Settings
+from tests.e2e.conftest import migration_body
+from workflows.line_migration import LineMigrationWorkflow
+
+MIB = 1024 * 1024
+QUERIES_PER_POINT = 100
+SETTLE_S = 3.0  # let the last starts' tasks and activities finish before reading memory
+
+
+def rss_mib(pid: int) -> float:
+    """A process and its children (the CLI may run the server as a child)."""
+    proc = psutil.Process(pid)
+    total = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+    return round(total / MIB, 1)
+
+
+async def _in_parallel(n: int, concurrency: int, job: Callable[[], Awaitable[str]]) -> list[str]:
+    left = list(range(n))
+    made: list[str] = []
+
+    async def loop() -> None:
+        while left:
+            left.pop()
+            made.append(await job())
+
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    return made
+
+
+async def _p99_ms(read: Callable[[str], Awaitable[object]], ids: list[str]) -> float:
+    times = []
+    for mid in random.sample(ids, min(QUERIES_PER_POINT, len(ids))):
+        started = time.perf_counter()
+        await read(mid)
+        times.append((time.perf_counter() - started) * 1000)
+    return round(percentile(times, 0.99), 1)
+
+
+async def _curve(
+    sizes: list[int], concurrency: int, start: Callable[[], Awaitable[str]],
+    read: Callable[[str], Awaitable[object]], worker_pid: int, server_pid: int,
+) -> list[dict[str, float]]:  # fmt: skip
+    ids: list[str] = []
+    points = [
+        {"open": 0, "worker_rss_mib": rss_mib(worker_pid), "server_rss_mib": rss_mib(server_pid)}
+    ]
+    for size in sizes:
+        began = time.monotonic()
+        ids += await _in_parallel(size - len(ids), concurrency, start)
+        rate = (size - points[-1]["open"]) / (time.monotonic() - began)
+        await asyncio.sleep(SETTLE_S)
+        points.append({
+            "open": size, "start_per_s": round(rate, 1), "query_p99_ms": await _p99_ms(read, ids),
+            "worker_rss_mib": rss_mib(worker_pid), "server_rss_mib": rss_mib(server_pid),
+        })  # fmt: skip
+    return points
+
+
+def _per_1k(points: list[dict[str, float]], key: str) -> float:
+    first, last = points[0], points[-1]
+    return round((last[key] - first[key]) / (last["open"] / 1000), 2)
+
+
+async def scale_curve(
+    client: Client, bare_client: Client, sizes: list[int], concurrency: int,
+    pids: dict[str, int], bare_pids: dict[str, int], notifications_url: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Ours on one stack, bare on another, each server fresh."""
+    settings = Settings()
+    lines = itertools.count()
+
+    async def ours() -> str:
+        """The API's own start (search attributes, memo, id from the line), minus HTTP."""
+        body = migration_body()
+        body["line"]["number"] = f"+3907{next(lines):010d}"  # no two alike, however many
+        key = calls.line_key(settings.api_secret.get_secret_value(), body["line"]["number"])
+        start = StartMigration(
+            line_key=key, sales_agent="dario", request=MigrationRequest.model_validate(body)
+        )
+        digest = calls.request_hash("start/dario", body)
+        snap = await calls.start(client, settings.task_queue, f"mig-{key}", start, None, digest)
+        return snap.migration_id
+
+    async def read_ours(mid: str) -> object:
+        return await client.get_workflow_handle(mid).query(LineMigrationWorkflow.snapshot)
+
+    async def bare() -> str:
+        wid = f"bare-open-{uuid.uuid4()}"
+        notice = Notice(url=notifications_url, key=f"{wid}/notice", migration_id=wid)
+        await bare_client.start_workflow(
+            BareTimer.run, Alarm(due=now() + timedelta(days=2), notice=notice),
+            id=wid, task_queue=BARE_QUEUE,
+        )  # fmt: skip
+        return wid
+
+    async def read_bare(wid: str) -> object:
+        return await bare_client.get_workflow_handle(wid).query(BareTimer.next_due)
+
+    ours_points = await _curve(
+        sizes, concurrency, ours, read_ours, pids["worker"], pids["temporal"]
+    )
+    bare_points = await _curve(
+        sizes, concurrency, bare, read_bare, bare_pids["bare_worker"], bare_pids["temporal"]
+    )
+    results: dict[str, Any] = {
+        "scale_sizes": sizes,
+        "scale_ours": ours_points,
+        "scale_bare": bare_points,
+        "rss_mib_per_1k_open": _per_1k(ours_points, "worker_rss_mib"),
+        "bare_rss_mib_per_1k_open": _per_1k(bare_points, "worker_rss_mib"),
+        "server_rss_mib_per_1k_open": _per_1k(ours_points, "server_rss_mib"),
+        "bare_server_rss_mib_per_1k_open": _per_1k(bare_points, "server_rss_mib"),
+        "scale_query_p99_ms": ours_points[-1]["query_p99_ms"],
+        "bare_scale_query_p99_ms": bare_points[-1]["query_p99_ms"],
+        "scale_start_per_s": ours_points[-1]["start_per_s"],
+        "bare_scale_start_per_s": bare_points[-1]["start_per_s"],
+    }
+    results["rss_per_1k_ratio"] = round(
+        results["rss_mib_per_1k_open"] / max(results["bare_rss_mib_per_1k_open"], 0.01), 2
+    )
+    return results
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen
+    import matplotlib.pyplot as plt
+
+    panels = [
+        ("worker_rss_mib", "worker RSS (MiB)"), ("server_rss_mib", "server RSS (MiB)"),
+        ("start_per_s", "start rate (per s)"), ("query_p99_ms", "query p99 (ms)"),
+    ]  # fmt: skip
+    fig, axes = plt.subplots(1, len(panels), figsize=(16, 4))
+    for ax, (key, title) in zip(axes, panels, strict=True):
+        for side, style in (("ours", "o-"), ("bare", "s--")):
+            points = [p for p in results[f"scale_{side}"] if key in p]
+            ax.plot([p["open"] for p in points], [p[key] for p in points], style, label=side)
+        ax.set_title(title)
+        ax.set_xlabel("open migrations")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(
+        "Open migrations waiting on timers: ours vs bare Temporal (each on a fresh server)"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -79,3 +79,8 @@ def test_dockerfile_installs_the_package_the_tests_use() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text()
     for module in ("worker", "settings", "connection", "stack"):
         assert f'"{module}"' in pyproject and f"{module}.py" in dockerfile
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert [f.upper() for f in Settings.model_fields if f"`{f.upper()}`" not in readme] == []

@@ -76,6 +76,8 @@ async def test_logs_are_json_name_the_migration_and_hold_no_personal_data(
         text = (stack.log_dir / f"{process}.log").read_text()
         for value in PERSONAL.values():
             assert value not in text, f"{process} logged personal data"
+        for secret in ("dev-sales", "dev-only-api-secret", "Bearer "):
+            assert secret not in text, f"{process} logged a secret"
         lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
         mine = [line for line in lines if line.get("migration_id") == mid]
         assert mine, f"no {process} log line names {mid}"

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from api.auth import Principal
 from api.errors import ApiError
 
+MAX_TRACKED = 10_000  # callers; beyond, buckets refilled to the brim are forgotten
+
 
 @dataclass
 class Bucket:
@@ -31,6 +33,8 @@ class WriteLimiter:
     def take(self, principal: Principal) -> None:
         """Spend one write or answer 429 saying when the next one will be allowed."""
         now = self._clock()
+        if len(self._buckets) > MAX_TRACKED:
+            self._forget_idle(now)
         key = (principal.role.value, principal.subject)
         bucket = self._buckets.setdefault(key, Bucket(tokens=self._burst, at=now))
         bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
@@ -42,3 +46,10 @@ class WriteLimiter:
                 headers={"Retry-After": str(wait)},
             )  # fmt: skip
         bucket.tokens -= 1
+
+    def _forget_idle(self, now: float) -> None:
+        """A full bucket is the same as no bucket: drop those, so memory stays bounded."""
+        self._buckets = {
+            key: b for key, b in self._buckets.items()
+            if b.tokens + (now - b.at) * self._rate < self._burst
+        }  # fmt: skip

@@ -1,0 +1,46 @@
+"""The write limiter as a token bucket, on a clock the test moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from api import rate_limit
+from api.auth import Principal, Role
+from api.errors import ApiError
+from api.rate_limit import WriteLimiter
+
+DARIO = Principal(role=Role.SALES, subject="dario")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_then_the_rate_with_retry_after() -> None:
+    clock = Clock()
+    limiter = WriteLimiter(per_second=2, burst=3, clock=clock)
+    for _ in range(3):
+        limiter.take(DARIO)
+    with pytest.raises(ApiError) as refused:
+        limiter.take(DARIO)
+    assert refused.value.status == 429 and refused.value.headers == {"Retry-After": "1"}
+    clock.now = 0.5  # one write refilled
+    limiter.take(DARIO)
+    with pytest.raises(ApiError):
+        limiter.take(DARIO)
+    limiter.take(Principal(role=Role.CARE, subject="giulia"))  # another caller, its own bucket
+
+
+def test_idle_callers_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rate_limit, "MAX_TRACKED", 2)
+    clock = Clock()
+    limiter = WriteLimiter(per_second=1, burst=5, clock=clock)
+    for name in ("a", "b", "c"):
+        limiter.take(Principal(role=Role.SALES, subject=name))
+    clock.now = 10.0  # all refilled
+    limiter.take(DARIO)
+    assert len(limiter._buckets) == 1

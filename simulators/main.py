@@ -160,6 +160,12 @@ async def inject(request: Request, spec: FaultSpec) -> None:
     recorder(request).inject(spec)
 
 
+@control.get("/faults")
+async def faulted(request: Request) -> dict[str, int]:
+    """How many calls the injected faults have caught so far (failed or held)."""
+    return {"faulted": recorder(request).faulted}
+
+
 @control.delete("/faults", status_code=204)
 async def clear(request: Request) -> None:
     recorder(request).clear()

@@ -4,9 +4,11 @@ timers, restart the API under retries. Nothing is lost and no effect happens twi
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -155,3 +157,43 @@ async def test_api_restarted_under_retries(stack: Stack) -> None:
         calls = (await sims.get("/calls")).json()
         orders = Counter(c["migration_id"] for c in calls if c["action"] == "open_order")
         assert all(orders[m] == 1 for m in ids)
+
+
+async def test_sigterm_lets_in_flight_activities_finish(stack: Stack) -> None:
+    """A deploy stops the worker with SIGTERM while calls hang: they finish in the grace
+    period, are not delivered again, and a new worker carries on."""
+    async with (
+        httpx.AsyncClient(base_url=stack.api_url, timeout=60) as api,
+        httpx.AsyncClient(base_url=stack.simulators_url, timeout=30) as sims,
+    ):
+        ids = await start_many(api, 3)
+        await sims.post("/faults", json={"system": "notifications", "hang_next": 3, "hang_s": 4})
+        for mid in ids:
+            r = await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
+            assert r.status_code == 200, r.text
+        while (await sims.get("/faults")).json()["faulted"] < 3:  # all three calls held
+            await asyncio.sleep(0.1)
+
+        worker = stack.processes["worker"]
+        stack.stop_one("worker")  # SIGTERM; SIGKILL only after the stack's own grace
+        assert worker.returncode == 0  # it stopped by itself, not killed
+        assert stack.log_dir is not None
+        finished = [
+            line
+            for line in map(json.loads, _json_lines(stack.log_dir / "worker.log"))
+            if line.get("migration_id") in ids and "/notifications/" in line["message"]
+        ]
+        assert len(finished) == 3  # each held call completed in the worker that started it
+
+        stack.launch("worker")
+        for mid in ids:
+            r = await post(api, f"/migrations/{mid}/appointment",
+                           {"technician_id": "luca", **window()}, "dispatch")  # fmt: skip
+            assert r.status_code == 200, r.text
+        calls = [c for c in (await sims.get("/calls")).json() if c["migration_id"] in ids]
+        assert all(c["deliveries"] == 1 for c in calls)  # nothing delivered twice
+    assert "stopping: in-flight activities get" in (stack.log_dir / "worker.log").read_text()
+
+
+def _json_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line.startswith("{")]

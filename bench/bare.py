@@ -17,6 +17,9 @@ BARE_QUEUE = "bench-bare"
 
 class Plan(BaseModel):
     steps: str  # "a" = one activity, "u" = wait for one update, in migration order
+    # When set, each activity makes a real HTTP call with an idempotency key (as ours do)
+    # to this simulator endpoint instead of returning at once.
+    effects_url: str | None = None
 
 
 class Notice(BaseModel):
@@ -35,15 +38,21 @@ async def noop(step: int) -> int:
     return step
 
 
-@activity.defn(name="bench.notify")
-async def notify(notice: Notice) -> int:
-    async with httpx.AsyncClient(timeout=10) as client:
-        r = await client.post(
+class BareEffects:
+    """One pooled HTTP client for every call, as our activities have: a client per call
+    would cost the baseline a TLS context and a connection each time."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    @activity.defn(name="bench.notify")
+    async def notify(self, notice: Notice) -> int:
+        r = await self.http.post(
             notice.url,
             json={"migration_id": notice.migration_id, "promise": "bare", "level": 1},
             headers={"Idempotency-Key": notice.key},
         )
-    return r.status_code
+        return r.status_code
 
 
 @workflow.defn
@@ -54,8 +63,14 @@ class BareMigration:
     @workflow.run
     async def run(self, plan: Plan) -> int:
         waited = 0
+        wid = workflow.info().workflow_id
         for i, step in enumerate(plan.steps):
-            if step == "a":
+            if step == "a" and plan.effects_url:
+                effect = Notice(url=plan.effects_url, key=f"{wid}/{i}", migration_id=wid)
+                await workflow.execute_activity_method(
+                    BareEffects.notify, effect, start_to_close_timeout=STEP_TIMEOUT
+                )
+            elif step == "a":
                 await workflow.execute_activity(noop, i, start_to_close_timeout=STEP_TIMEOUT)
             else:
                 waited += 1
@@ -81,8 +96,8 @@ class BareTimer:
     async def run(self, alarm: Alarm) -> int:
         self.due = alarm.due
         await workflow.sleep(max(alarm.due - workflow.now(), timedelta(0)))
-        return await workflow.execute_activity(
-            notify, alarm.notice, start_to_close_timeout=STEP_TIMEOUT
+        return await workflow.execute_activity_method(
+            BareEffects.notify, alarm.notice, start_to_close_timeout=STEP_TIMEOUT
         )
 
     @workflow.query

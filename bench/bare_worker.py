@@ -7,8 +7,12 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
+from typing import Any
 
-from bench.bare import BARE_QUEUE, BareMigration, BareTimer, noop, notify
+import httpx
+
+from bench.bare import BARE_QUEUE, BareEffects, BareMigration, BareTimer, noop
 from connection import connect
 from settings import get_settings
 from worker import build_worker
@@ -20,9 +24,12 @@ async def main() -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-    bare = build_worker(client, settings, [noop, notify], [BareMigration, BareTimer], BARE_QUEUE)
-    async with bare:
-        await stop.wait()
+    async with httpx.AsyncClient(timeout=settings.http_timeout_s) as http:
+        activities: list[Callable[..., Any]] = [noop, BareEffects(http).notify]
+        async with build_worker(
+            client, settings, activities, [BareMigration, BareTimer], BARE_QUEUE
+        ):
+            await stop.wait()
 
 
 if __name__ == "__main__":

@@ -42,10 +42,13 @@ RESULTS = Path(__file__).parent / "results"
 SECONDS_PER_DAY = 86_400
 
 
-async def bare_run(client: Client, plan: str, latencies: Latencies | None = None) -> str:
+async def bare_run(
+    client: Client, plan: str, latencies: Latencies | None = None, effects_url: str | None = None
+) -> str:
     handle = await client.start_workflow(
-        BareMigration.run, Plan(steps=plan), id=f"bare-{uuid.uuid4()}", task_queue=BARE_QUEUE
-    )
+        BareMigration.run, Plan(steps=plan, effects_url=effects_url), id=f"bare-{uuid.uuid4()}",
+        task_queue=BARE_QUEUE,
+    )  # fmt: skip
     if latencies is not None:
         latencies.ids.append(handle.id)
     for step in range(plan.count("u")):
@@ -76,23 +79,22 @@ async def cost_per_path(api: httpx.AsyncClient, client: Client) -> tuple[dict[st
 
 
 async def throughput(
-    api_url: str, client: Client, n: int, concurrency: int, plan: str, pids: dict[str, int]
+    stack: Stack, client: Client, n: int, concurrency: int, plan: str, pids: dict[str, int]
 ) -> dict[str, Any]:
-    """N migrations by C clients, ours then bare; a probe reads recent ones meanwhile; the
-    CPU each process spent tells which one saturates."""
+    """N migrations by C clients: ours, then bare, then bare making the same HTTP calls to
+    the simulators as ours; a probe reads recent ones meanwhile; the CPU each process spent
+    tells which one saturates."""
     cpu: dict[str, float] = {}
     ours_pids = {k: pids[k] for k in ("temporal", "worker", "api", "simulators", "driver")}
-    bare_pids = {
-        "temporal": pids["temporal"],
-        "worker": pids["bare_worker"],
-        "driver": pids["driver"],
-    }
+    bare_pids = {"temporal": pids["temporal"], "worker": pids["bare_worker"],
+                 "driver": pids["driver"]}  # fmt: skip
 
-    async def clients(job: Any, read: Any, latencies: Latencies) -> float:
+    async def clients(
+        job: Any, read: Any, latencies: Latencies, watched: dict[str, int], prefix: str
+    ) -> float:
         queue = list(range(n))
         done = asyncio.Event()
         probe = asyncio.create_task(latencies.probe(read, done))
-        watched = ours_pids if latencies is ours_latency else bare_pids
         before = cpu_seconds(watched)
         began = time.monotonic()
 
@@ -103,29 +105,41 @@ async def throughput(
 
         await asyncio.gather(*(loop() for _ in range(concurrency)))
         elapsed = time.monotonic() - began
-        prefix = "" if latencies is ours_latency else "bare_"
         cpu.update(per_migration_ms(before, cpu_seconds(watched), n, prefix))
         done.set()
         await probe
         return n / elapsed
 
     ours_latency, bare_latency = Latencies(), Latencies()
-    timed = httpx.AsyncClient(base_url=api_url, timeout=120, transport=TimedTransport(ours_latency))
+    timed = httpx.AsyncClient(
+        base_url=stack.api_url, timeout=120, transport=TimedTransport(ours_latency)
+    )
     async with timed as api:
 
         async def read_ours(mid: str) -> object:
             return (await api.get(f"/migrations/{mid}", headers=auth("care"))).raise_for_status()
 
-        ours = await clients(lambda: PATHS["happy_path"](api, client), read_ours, ours_latency)
+        ours = await clients(
+            lambda: PATHS["happy_path"](api, client), read_ours, ours_latency, ours_pids, ""
+        )
 
     async def read_bare(wid: str) -> object:
         return await client.get_workflow_handle(wid).query(BareMigration.progress)
 
-    bare = await clients(lambda: bare_run(client, plan, bare_latency), read_bare, bare_latency)
+    bare = await clients(
+        lambda: bare_run(client, plan, bare_latency), read_bare, bare_latency, bare_pids, "bare_"
+    )
+    url = f"{stack.simulators_url}/notifications/escalations"
+    same_effects = await clients(
+        lambda: bare_run(client, plan, None, url), read_bare, Latencies(),
+        bare_pids | {"simulators": pids["simulators"]}, "bare_http_",
+    )  # fmt: skip
     results: dict[str, Any] = {
         "api_migrations_per_s": round(ours, 2),
         "bare_per_s": round(bare, 2),
         "throughput_ratio": round(ours / bare, 2),
+        "bare_http_per_s": round(same_effects, 2),
+        "throughput_ratio_same_effects": round(ours / same_effects, 2),
         "migrations_per_day_capacity": int(ours * SECONDS_PER_DAY),
     }
     results |= ours_latency.summary() | bare_latency.summary("bare_") | cpu
@@ -257,7 +271,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         paths, plan = await timed("cost", cost_per_path(api, client))
         results |= paths
         results |= await timed("throughput", throughput(
-            stack.api_url, client, args.n, args.concurrency, plan, pids
+            stack, client, args.n, args.concurrency, plan, pids
         ))  # fmt: skip
         results |= await timed(
             "storm", storm(api, sims, client, stack, args.storm, args.storm_window)

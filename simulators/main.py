@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import httpx
@@ -23,7 +25,17 @@ Payload = Annotated[dict[str, Any], Body()]
 CALLBACK_ATTEMPTS = 10
 CALLBACK_BACKOFF_S = 1.0
 
-app = FastAPI(title="External systems simulator")
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """One pooled client for the gateway's callbacks, as a real gateway keeps one."""
+    settings = get_settings()
+    async with httpx.AsyncClient(base_url=settings.api_url, timeout=10) as client:
+        app.state.api = client
+        yield
+
+
+app = FastAPI(title="External systems simulator", lifespan=lifespan)
 app.state.recorder = Recorder()
 app.state.callbacks = set()
 
@@ -86,18 +98,18 @@ async def confirm_release(app: FastAPI, migration_id: str, key: str) -> None:
         "Authorization": f"Bearer {settings.simulator_operator_token}",
         "Idempotency-Key": f"{key}/callback",
     }
-    async with httpx.AsyncClient(base_url=settings.api_url, timeout=10) as client:
-        for _ in range(CALLBACK_ATTEMPTS):
-            try:
-                r = await client.post(
-                    f"/migrations/{migration_id}/line-release", json={}, headers=headers
-                )
-                if r.status_code < 500:
-                    log.info("release callback for %s: %s", migration_id, r.status_code)
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(CALLBACK_BACKOFF_S)
+    client: httpx.AsyncClient = app.state.api
+    for _ in range(CALLBACK_ATTEMPTS):
+        try:
+            r = await client.post(
+                f"/migrations/{migration_id}/line-release", json={}, headers=headers
+            )
+            if r.status_code < 500:
+                log.info("release callback for %s: %s", migration_id, r.status_code)
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(CALLBACK_BACKOFF_S)
     log.error("release callback for %s gave up", migration_id)
 
 

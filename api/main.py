@@ -23,7 +23,7 @@ from api.routes import actions, migrations
 from api.schemas import Health
 from connection import codec, connect
 from observability import logs, tracing
-from observability.api_metrics import ApiMetrics
+from observability.api_metrics import ApiMetrics, route_template
 from settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024  # the largest honest request is a few KB
@@ -132,7 +132,7 @@ async def access_log(request: Request, call_next: Next) -> Response:
         if migration_id:
             context["migration_id"] = migration_id
         log.info(
-            "%s %s", request.method, getattr(request.scope.get("route"), "path", request.url.path),
+            "%s %s", request.method, route_template(request) or request.url.path,
             extra={"fields": {
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),

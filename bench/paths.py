@@ -4,8 +4,9 @@ the real histories."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from temporalio.api.enums.v1 import EventType
@@ -13,6 +14,7 @@ from temporalio.client import Client, WorkflowHistory
 
 from tests.e2e.conftest import auth, migration_body, window
 
+T = TypeVar("T")
 SHORT: dict[str, Any] = {"service_restoration": 2, "ticket_ack": 2, "escalation_interval": 1}
 
 
@@ -85,6 +87,20 @@ def plan_of(history: WorkflowHistory) -> str:
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "u",
     }
     return "".join(marks[e.event_type] for e in history.events if e.event_type in marks)
+
+
+async def in_parallel(n: int, concurrency: int, job: Callable[[], Awaitable[T]]) -> list[T]:
+    """Run `job` n times with at most `concurrency` at once, as that many clients would."""
+    left = list(range(n))
+    made: list[T] = []
+
+    async def client() -> None:
+        while left:
+            left.pop()
+            made.append(await job())
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return made
 
 
 def percentile(values: list[float], q: float) -> float:

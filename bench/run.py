@@ -32,7 +32,16 @@ from bench import scale
 from bench.bare import BARE_QUEUE, Alarm, BareMigration, BareTimer, Notice, Plan
 from bench.cpu import cpu_seconds, per_migration_ms
 from bench.latency import Latencies, TimedTransport
-from bench.paths import PATHS, cost, now, percentile, plan_of, post, seconds_between
+from bench.paths import (
+    PATHS,
+    cost,
+    in_parallel,
+    now,
+    percentile,
+    plan_of,
+    post,
+    seconds_between,
+)
 from connection import connect
 from settings import Settings
 from stack import NO_WRITE_LIMIT, ROOT, Stack, start_on_free_ports
@@ -92,18 +101,11 @@ async def throughput(
     async def clients(
         job: Any, read: Any, latencies: Latencies, watched: dict[str, int], prefix: str
     ) -> float:
-        queue = list(range(n))
         done = asyncio.Event()
         probe = asyncio.create_task(latencies.probe(read, done))
         before = cpu_seconds(watched)
         began = time.monotonic()
-
-        async def loop() -> None:
-            while queue:
-                queue.pop()
-                await job()
-
-        await asyncio.gather(*(loop() for _ in range(concurrency)))
+        await in_parallel(n, concurrency, job)
         elapsed = time.monotonic() - began
         cpu.update(per_migration_ms(before, cpu_seconds(watched), n, prefix))
         done.set()

@@ -19,7 +19,7 @@ from temporalio.client import Client
 
 from api import workflow_calls as calls
 from bench.bare import BARE_QUEUE, Alarm, BareTimer, Notice
-from bench.paths import now, percentile
+from bench.paths import in_parallel, now, percentile
 from domain.commands import StartMigration
 from domain.models import MigrationRequest
 from settings import Settings
@@ -36,19 +36,6 @@ def rss_mib(pid: int) -> float:
     proc = psutil.Process(pid)
     total = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
     return round(total / MIB, 1)
-
-
-async def _in_parallel(n: int, concurrency: int, job: Callable[[], Awaitable[str]]) -> list[str]:
-    left = list(range(n))
-    made: list[str] = []
-
-    async def loop() -> None:
-        while left:
-            left.pop()
-            made.append(await job())
-
-    await asyncio.gather(*(loop() for _ in range(concurrency)))
-    return made
 
 
 async def _p99_ms(read: Callable[[str], Awaitable[object]], ids: list[str]) -> float:
@@ -70,7 +57,7 @@ async def _curve(
     ]
     for size in sizes:
         began = time.monotonic()
-        ids += await _in_parallel(size - len(ids), concurrency, start)
+        ids += await in_parallel(size - len(ids), concurrency, start)
         rate = (size - points[-1]["open"]) / (time.monotonic() - began)
         await asyncio.sleep(SETTLE_S)
         points.append({

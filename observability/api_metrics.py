@@ -20,6 +20,11 @@ COUNT_TIMEOUT_S = 5.0
 RUNNING = "ExecutionStatus = 'Running'"
 
 
+def route_template(request: Request) -> str | None:
+    """The matched route's path template (`/migrations/{migration_id}`), never the ids."""
+    return getattr(request.scope.get("route"), "path", None)
+
+
 class ApiMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -53,7 +58,7 @@ class ApiMetrics:
     ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")  # the template
+        route = route_template(request) or "unmatched"
         self.latency.labels(request.method, route).observe(time.perf_counter() - started)
         self.requests.labels(request.method, route, str(response.status_code)).inc()
         return response

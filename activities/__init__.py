@@ -34,6 +34,7 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[httpx.Asyn
         gateway.open_order,
         gateway.request_release,
         gateway.cancel_order,
+        gateway.request_reinstatement,
         field.book_visit,
         field.cancel_visit,
         field.forward_ticket,

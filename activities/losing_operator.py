@@ -25,3 +25,8 @@ class LosingOperatorGateway:
     @activity.defn(name="losing_operator.cancel_order")
     async def cancel_order(self, ref: OrderRef) -> Receipt:
         return await post(self._client, f"/orders/{ref.migration_id}/cancel", ref)
+
+    @activity.defn(name="losing_operator.request_reinstatement")
+    async def request_reinstatement(self, ref: OrderRef) -> Receipt:
+        """Give the customer his old line back after an early cease (make good what broke)."""
+        return await post(self._client, f"/orders/{ref.migration_id}/reinstate", ref)

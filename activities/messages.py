@@ -52,6 +52,7 @@ class EscalationNotice(ExternalCall):
     recipients: list[str]
     due_at: datetime
     stage: str
+    summary: str = ""  # what is late and whose move it is, in words
 
 
 class MandateRequest(ExternalCall):

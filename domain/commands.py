@@ -8,10 +8,12 @@ from enum import StrEnum
 from domain.models import (
     Actor,
     Escalation,
+    FailureReason,
     MigrationRequest,
     MigrationState,
     Model,
     Money,
+    RestoredHow,
     Stage,
     VisitOutcome,
 )
@@ -35,19 +37,30 @@ class Withdraw(Command):
 
 
 class BookVisit(Command):
+    """Decided only once field service accepted: the workflow fills in its work order."""
+
     technician_id: str
     window_start: datetime
     window_end: datetime
+    work_order_id: str | None = None
 
 
 class ReportVisit(Command):
     outcome: VisitOutcome
+    # Required for a failure by the API; absent only in commands recorded before reasons
+    # existed, which are decided as `not_feasible` (the old rule) so they replay unchanged.
+    reason: FailureReason | None = None
     notes: str | None = None
 
 
 class ReportServiceLoss(Command):
     reported_via: str
     detail: str | None = None
+
+
+class ConfirmServiceRestored(Command):
+    how: RestoredHow
+    notes: str | None = None
 
 
 class ConfirmLineRelease(Command):
@@ -81,10 +94,12 @@ class EffectKind(StrEnum):
     NOTIFY_VISIT_BOOKED = "notify_visit_booked"
     NOTIFY_ACTIVATION = "notify_activation"
     NOTIFY_WITHDRAWAL = "notify_withdrawal"
+    NOTIFY_VISIT_MISSED = "notify_visit_missed"
     CANCEL_VISIT = "cancel_visit"
     CANCEL_MIGRATION_ORDER = "cancel_migration_order"
     REQUEST_RELEASE = "request_release"
     REQUEST_MANDATE = "request_mandate"
+    REQUEST_REINSTATEMENT = "request_reinstatement"
     FORWARD_TICKET = "forward_ticket"
     ESCALATE = "escalate"
 

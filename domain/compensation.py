@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from domain.models import MigrationState, Money, Promise, PromiseName
+from domain.models import LEGACY_RULES, MigrationState, Money, Promise, PromiseName
 from domain.policy import MigrationPolicy
 
 DAY = timedelta(days=1)
@@ -24,27 +24,41 @@ def _breach_episodes(p: Promise, now: datetime) -> Iterator[tuple[datetime, date
         if r.breached_at is not None:
             yield r.previous_due, r.at
     if p.breached_at is not None:
-        yield p.due_at, p.fulfilled_at or p.cancelled_at or now
+        yield p.due_at, p.fulfilled_at or p.lapsed_at or p.cancelled_at or now
 
 
 def promise_cents(p: Promise, policy: MigrationPolicy, now: datetime) -> int:
+    """Per started day of each breach; a rebooking owes what the first contact owed."""
     per_day = {
         PromiseName.TECHNICIAN_CONTACT: policy.technician_contact_cents_per_day,
+        PromiseName.REBOOK: policy.technician_contact_cents_per_day,
         PromiseName.VISIT: policy.visit_cents_per_day,
         PromiseName.CUT_OVER: policy.cut_over_cents_per_day,
     }.get(p.name, 0)
-    flat = policy.missed_visit_cents if p.name is PromiseName.VISIT else 0
-    return sum(per_day * started_days(start, end) + flat for start, end in _breach_episodes(p, now))
+    return sum(per_day * started_days(start, end) for start, end in _breach_episodes(p, now))
+
+
+def missed_visit_cents(state: MigrationState, policy: MigrationPolicy, now: datetime) -> int:
+    """The flat sum per appointment the operator missed: a no-show, its own technical
+    problem, or a move at short notice (under the old rules: each breach of the visit)."""
+    if state.rules == LEGACY_RULES:
+        visits = (p for p in state.promises if p.name is PromiseName.VISIT)
+        missed = sum(1 for p in visits for _ in _breach_episodes(p, now))
+    else:
+        missed = sum(m.operator_at_fault for m in state.missed_visits)
+    return policy.missed_visit_cents * missed
 
 
 def without_service_cents(state: MigrationState, policy: MigrationPolicy, now: datetime) -> int:
     if state.without_service_since is None:
         return 0
     end = state.service_restored_at or now
-    return policy.without_service_cents_per_day * started_days(state.without_service_since, end)
+    days = state.earlier_days_without_service + started_days(state.without_service_since, end)
+    return policy.without_service_cents_per_day * days
 
 
 def total(state: MigrationState, now: datetime) -> Money:
     policy = state.request.policy
     cents = sum(promise_cents(p, policy, now) for p in state.promises)
+    cents += missed_visit_cents(state, policy, now)
     return Money(amount_cents=cents + without_service_cents(state, policy, now))

@@ -28,6 +28,7 @@ class Party(StrEnum):
     GAINING_OPERATOR = "gaining_operator"
     LOSING_OPERATOR = "losing_operator"
     FIELD_TEAM = "field_team"
+    DISPATCH = "dispatch"
     CUSTOMER = "customer"
 
 
@@ -38,6 +39,7 @@ class PromiseName(StrEnum):
     SERVICE_RESTORATION = "service_restoration"
     TICKET_ACK = "ticket_ack"
     CUT_OVER = "cut_over"
+    REBOOK = "rebook"
 
 
 class PromiseStatus(StrEnum):
@@ -50,6 +52,31 @@ class PromiseStatus(StrEnum):
 class VisitOutcome(StrEnum):
     ACTIVATED = "activated"
     FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    """Why a technician could not activate the line; all but `not_feasible` are rebooked."""
+
+    CUSTOMER_ABSENT = "customer_absent"
+    ACCESS_DENIED = "access_denied"
+    TECHNICAL_PROBLEM = "technical_problem"
+    NOT_FEASIBLE = "not_feasible"
+
+
+class MissReason(StrEnum):
+    """Why an appointment was not kept: a reported failure, or one the operator caused."""
+
+    CUSTOMER_ABSENT = "customer_absent"
+    ACCESS_DENIED = "access_denied"
+    TECHNICAL_PROBLEM = "technical_problem"
+    NOT_FEASIBLE = "not_feasible"
+    TECHNICIAN_NO_SHOW = "technician_no_show"
+    MOVED_AT_SHORT_NOTICE = "moved_at_short_notice"
+
+
+class RestoredHow(StrEnum):
+    OLD_LINE_REINSTATED = "old_line_reinstated"
+    NEW_LINE_ACTIVE = "new_line_active"
 
 
 class TicketStatus(StrEnum):
@@ -109,13 +136,19 @@ class Promise(Model):
     fulfilled_at: datetime | None = None
     breached_at: datetime | None = None
     cancelled_at: datetime | None = None
+    # A window that passed unkept and can no longer be kept (a visit nobody came to).
+    lapsed_at: datetime | None = None
     escalation_level: int = 0
     replans: list[Replan] = Field(default_factory=list)
 
     @property
     def pending(self) -> bool:
         """Still waiting for someone to act (on time or already breached)."""
-        return self.fulfilled_at is None and self.status is not PromiseStatus.CANCELLED
+        return (
+            self.fulfilled_at is None
+            and self.lapsed_at is None
+            and self.status is not PromiseStatus.CANCELLED
+        )
 
 
 class Escalation(Model):
@@ -124,6 +157,7 @@ class Escalation(Model):
     at: datetime
     recipients: list[str]
     owner: Party
+    summary: str = ""  # the words of the notice: what is late, whose move it is
 
 
 class Appointment(Model):
@@ -134,6 +168,17 @@ class Appointment(Model):
     booked_at: datetime
     revision: int
     work_order_id: str
+
+
+class MissedVisit(Model):
+    """An appointment that was not kept, and whether the operator owes the customer for it."""
+
+    appointment: Appointment
+    reason: MissReason
+    at: datetime
+    by: str | None
+    notes: str | None = None
+    operator_at_fault: bool
 
 
 class Ticket(Model):
@@ -169,6 +214,12 @@ class Undo(StrEnum):
     CANCEL_VISIT = "cancel_visit"
 
 
+# Migrations started before the rainy-day rules (rebooking, no-shows, reinstatement) keep
+# the old rules, so that their recorded histories replay unchanged.
+LEGACY_RULES = 1
+RAINY_DAY_RULES = 2
+
+
 class MigrationState(Model):
     migration_id: str
     # The first run's id: tells apart two migrations of one line that reuse its workflow id.
@@ -182,6 +233,7 @@ class MigrationState(Model):
     escalations: list[Escalation] = Field(default_factory=list)
     tickets: list[Ticket] = Field(default_factory=list)
     appointment: Appointment | None = None
+    missed_visits: list[MissedVisit] = Field(default_factory=list)
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
     contract_effective_at: datetime | None = None
@@ -190,10 +242,14 @@ class MigrationState(Model):
     line_released_at: datetime | None = None
     without_service_since: datetime | None = None
     service_restored_at: datetime | None = None
+    # Started days without service in earlier episodes (service restored, then lost again).
+    earlier_days_without_service: int = 0
     outcome_reason: str | None = None
     compensations: list[Undo] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
     idempotency: dict[str, str] = Field(default_factory=dict)
+    rules: int = LEGACY_RULES
+    reinstatement_requested: bool = False
 
     @property
     def customer_without_service(self) -> bool:
@@ -216,6 +272,7 @@ class Snapshot(Model):
     migration_id: str
     stage: Stage
     owner: Owner
+    next_step: str
     losing_operator: str
     sales_agent: str
     customer: Customer
@@ -238,5 +295,8 @@ class Snapshot(Model):
     escalations: list[Escalation]
     compensation: Money
     appointment: Appointment | None
+    missed_visits: list[MissedVisit]
+    reinstatement_requested: bool
     outcome_reason: str | None
     timeline: list[TimelineEntry]
+    web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is

@@ -32,6 +32,9 @@ class MigrationPolicy(BaseModel):
     ticket_ack: Window = timedelta(hours=4)
     cut_over: Window = timedelta(hours=24)
     escalation_interval: Window = timedelta(hours=4)
+    # Moving a booked visit with less notice than this before its start owes the customer
+    # the missed-appointment sum (Ofcom's scheme: an appointment cancelled under 24 h).
+    reschedule_notice: Window = timedelta(hours=24)
     # Customer-facing delays accrue compensation; internal hand-offs (ticket acks, the back
     # office's own confirmation call) are escalated but not paid to the customer.
     technician_contact_cents_per_day: Cents = DELAY_CENTS_PER_DAY

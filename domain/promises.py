@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from domain.models import Party, Promise, PromiseName, PromiseStatus, Replan
-from domain.policy import MigrationPolicy
 
 MAX_LEVEL = 3
 
@@ -17,12 +16,8 @@ OWNERS: dict[PromiseName, Party] = {
     PromiseName.SERVICE_RESTORATION: Party.FIELD_TEAM,
     PromiseName.TICKET_ACK: Party.FIELD_TEAM,
     PromiseName.CUT_OVER: Party.LOSING_OPERATOR,
+    PromiseName.REBOOK: Party.DISPATCH,
 }
-
-
-def window(policy: MigrationPolicy, name: PromiseName) -> timedelta:
-    """The default window of a promise; the visit's window is the booked one instead."""
-    return getattr(policy, name.value)  # type: ignore[no-any-return]
 
 
 def open_promise(
@@ -84,13 +79,24 @@ def replan(
     return _replace(ledger, p, moved)
 
 
-def cancel_pending(ledger: list[Promise], now: datetime) -> list[Promise]:
+def cancel_pending(
+    ledger: list[Promise], now: datetime, keep: frozenset[PromiseName] = frozenset()
+) -> list[Promise]:
+    """Cancel every pending promise but those named in `keep` (still owed after the end)."""
     return [
         p.model_copy(update={"status": PromiseStatus.CANCELLED, "cancelled_at": now})
-        if p.pending
+        if p.pending and p.name not in keep
         else p
         for p in ledger
     ]
+
+
+def lapse(ledger: list[Promise], pid: str) -> list[Promise]:
+    """Close a breached window that can no longer be kept, as of its due time."""
+    p = find(ledger, pid)
+    if p is None or not p.pending:
+        return ledger
+    return _replace(ledger, p, p.model_copy(update={"lapsed_at": p.due_at}))
 
 
 def next_attention(p: Promise, interval: timedelta) -> datetime | None:

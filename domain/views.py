@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain import compensation, promises
+from domain import compensation, promises, wording
 from domain.models import MigrationState, Owner, Snapshot
 from domain.promises import MAX_LEVEL
 
@@ -35,6 +35,7 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         migration_id=state.migration_id,
         stage=state.stage,
         owner=owner(state),
+        next_step=wording.next_step(state),
         losing_operator=req.losing_operator,
         sales_agent=state.sales_agent,
         customer=req.customer,
@@ -57,6 +58,8 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         escalations=state.escalations,
         compensation=compensation.total(state, now),
         appointment=state.appointment,
+        missed_visits=state.missed_visits,
+        reinstatement_requested=state.reinstatement_requested,
         outcome_reason=state.outcome_reason,
         timeline=state.timeline,
     )

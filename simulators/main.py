@@ -73,13 +73,23 @@ async def open_order(request: Request, key: Key, body: Payload) -> JSONResponse:
 
 @losing.post("/orders/{migration_id}/release")
 async def release(request: Request, migration_id: str, key: Key, body: Payload) -> JSONResponse:
-    fresh = recorder(request).calls.get((System.LOSING_OPERATOR, key)) is None
-    answer = await effect(request, System.LOSING_OPERATOR, "release", key, body)
-    if fresh and answer.status_code == 201:
-        task = asyncio.create_task(confirm_release(request.app, migration_id, key))
-        request.app.state.callbacks.add(task)
-        task.add_done_callback(request.app.state.callbacks.discard)
-    return answer
+    """Cease the old line; the gateway confirms the release to the API some time later."""
+    return await effect_with_callback(
+        request, "release", key, body, f"/migrations/{migration_id}/line-release", {}
+    )
+
+
+@losing.post("/orders/{migration_id}/reinstate")
+async def reinstate(request: Request, migration_id: str, key: Key, body: Payload) -> JSONResponse:
+    """Give the customer back the old line he lost; the gateway says so once it works."""
+    return await effect_with_callback(
+        request,
+        "request_reinstatement",
+        key,
+        body,
+        f"/migrations/{migration_id}/service-restored",
+        {"how": "old_line_reinstated", "notes": "old line reinstated by the losing operator"},
+    )
 
 
 @losing.post("/orders/{migration_id}/cancel")
@@ -89,8 +99,22 @@ async def cancel_order(
     return await effect(request, System.LOSING_OPERATOR, "cancel_order", key, body)
 
 
-async def confirm_release(app: FastAPI, migration_id: str, key: str) -> None:
-    """Tell the API the old line is released, as the real gateway does some time later."""
+async def effect_with_callback(
+    request: Request, action: str, key: str, body: dict[str, Any], path: str,
+    report: dict[str, Any],
+) -> JSONResponse:  # fmt: skip
+    """An effect the real gateway confirms later with a call to the API: once per key."""
+    fresh = recorder(request).calls.get((System.LOSING_OPERATOR, key)) is None
+    answer = await effect(request, System.LOSING_OPERATOR, action, key, body)
+    if fresh and answer.status_code == 201:
+        task = asyncio.create_task(call_back(request.app, path, report, key))
+        request.app.state.callbacks.add(task)
+        task.add_done_callback(request.app.state.callbacks.discard)
+    return answer
+
+
+async def call_back(app: FastAPI, path: str, report: dict[str, Any], key: str) -> None:
+    """Tell the API what the gateway did, as the real one does some time later."""
     settings = get_settings()
     delay = app.state.recorder.release_callback_delay_s
     await asyncio.sleep(settings.release_callback_delay_s if delay is None else delay)
@@ -101,16 +125,14 @@ async def confirm_release(app: FastAPI, migration_id: str, key: str) -> None:
     client: httpx.AsyncClient = app.state.api
     for _ in range(CALLBACK_ATTEMPTS):
         try:
-            r = await client.post(
-                f"/migrations/{migration_id}/line-release", json={}, headers=headers
-            )
+            r = await client.post(path, json=report, headers=headers)
             if r.status_code < 500:
-                log.info("release callback for %s: %s", migration_id, r.status_code)
+                log.info("gateway callback %s: %s", path, r.status_code)
                 return
         except httpx.TransportError:
             pass
         await asyncio.sleep(CALLBACK_BACKOFF_S)
-    log.error("release callback for %s gave up", migration_id)
+    log.error("gateway callback %s gave up", path)
 
 
 field = APIRouter(prefix="/field-service", tags=["field service"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, assert_never
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.notifications import Notifications
     from activities.payments import Payments
     from domain.commands import BookVisit, Effect, EffectKind
-    from domain.models import MigrationState
+    from domain.models import Escalation, MigrationState
 
 # One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
 # with a crashed worker waits before it is retried elsewhere.
@@ -45,6 +45,8 @@ CUSTOMER_TEXTS = {
     EffectKind.CONFIRMATION_CALL: "We recorded your confirmation. A technician will call you "
     "to book the visit; your current line keeps working until the new one is active.",
     EffectKind.NOTIFY_VISIT_BOOKED: "Your technician visit is booked.",
+    EffectKind.NOTIFY_VISIT_MISSED: "Your technician visit could not be completed. Field "
+    "service will call you to book a new one; your current line keeps working meanwhile.",
     EffectKind.NOTIFY_ACTIVATION: "Your new line is active. Your contract starts today.",
     EffectKind.NOTIFY_WITHDRAWAL: "Your proposal is withdrawn at no cost; nothing changes on "
     "your current line.",
@@ -58,18 +60,17 @@ def idempotency_key(state: MigrationState, step: str) -> str:
 
 async def open_order(state: MigrationState) -> Receipt:
     line = state.request.line
-    return await workflow.execute_activity_method(
+    operator = state.request.losing_operator
+    return await _call(
         LosingOperatorGateway.open_order,
         LineOrder(
             migration_id=state.migration_id,
             idempotency_key=idempotency_key(state, "open-order"),
-            losing_operator=state.request.losing_operator,
+            losing_operator=operator,
             line_number=line.number,
             migration_code=line.migration_code,
         ),
-        start_to_close_timeout=CALL_TIMEOUT,
-        retry_policy=RETRY,
-        summary=f"Validate line and open migration order at {state.request.losing_operator}",
+        f"Validate the line and open the migration order at {operator}",
     )
 
 
@@ -88,65 +89,46 @@ async def book_visit(state: MigrationState, cmd: BookVisit, revision: int) -> Re
         start_to_close_timeout=CALL_TIMEOUT,
         schedule_to_close_timeout=BOOKING_DEADLINE,
         retry_policy=RETRY,
-        summary=f"{'Book' if revision == 1 else 'Move'} visit for technician {cmd.technician_id}",
+        summary=_with_key(
+            f"{'Book' if revision == 1 else 'Move or rebook'} the visit for technician "
+            f"{cmd.technician_id}: {cmd.window_start.isoformat()} to {cmd.window_end.isoformat()}",
+            idempotency_key(state, f"visit-{revision}"),
+        ),
     )
 
 
 async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
-    """Run the one activity that performs this effect."""
+    """Run the one activity that performs this effect; every kind has its case."""
     key = idempotency_key(state, effect.step)
     mid = state.migration_id
     operator = state.request.losing_operator
+    order = OrderRef(migration_id=mid, idempotency_key=key, losing_operator=operator)
     match effect.kind:
         case EffectKind.ESCALATE:
-            e = effect.escalation
-            assert e is not None
-            return await workflow.execute_activity_method(
-                Notifications.escalate,
-                EscalationNotice(
-                    migration_id=mid,
-                    idempotency_key=key,
-                    promise=e.promise,
-                    level=e.level,
-                    owner=e.owner.value,
-                    recipients=e.recipients,
-                    due_at=e.at,
-                    stage=state.stage.value,
-                ),
-                start_to_close_timeout=CALL_TIMEOUT,
-                retry_policy=ESCALATION_RETRY,
-                summary=f"Escalate {e.promise} to level {e.level}: {', '.join(e.recipients)}",
-            )
-        case EffectKind.REQUEST_RELEASE | EffectKind.CANCEL_MIGRATION_ORDER:
-            release = effect.kind is EffectKind.REQUEST_RELEASE
+            assert effect.escalation is not None
+            return await _escalate(state, key, effect.escalation)
+        case EffectKind.REQUEST_RELEASE:
             return await _call(
-                LosingOperatorGateway.request_release
-                if release
-                else LosingOperatorGateway.cancel_order,
-                OrderRef(migration_id=mid, idempotency_key=key, losing_operator=operator),
-                summary=f"{'Release old line' if release else 'Cancel migration order'} "
-                f"at {operator}",
+                LosingOperatorGateway.request_release, order, f"Release old line at {operator}"
+            )
+        case EffectKind.CANCEL_MIGRATION_ORDER:
+            return await _call(
+                LosingOperatorGateway.cancel_order, order, f"Cancel migration order at {operator}"
+            )
+        case EffectKind.REQUEST_REINSTATEMENT:
+            return await _call(
+                LosingOperatorGateway.request_reinstatement,
+                order,
+                f"Ask {operator} to reinstate the old line (customer without service)",
             )
         case EffectKind.CANCEL_VISIT:
             return await _call(
                 FieldService.cancel_visit,
                 ExternalCall(migration_id=mid, idempotency_key=key),
-                summary="Cancel the booked visit",
+                "Cancel the booked visit",
             )
         case EffectKind.FORWARD_TICKET:
-            ticket = next(t for t in state.tickets if t.ticket_id == effect.ticket_id)
-            return await _call(
-                FieldService.forward_ticket,
-                TicketForward(
-                    migration_id=mid,
-                    idempotency_key=key,
-                    ticket_id=ticket.ticket_id,
-                    channel=ticket.channel,
-                    summary=ticket.summary,
-                    technician_id=state.appointment.technician_id if state.appointment else None,
-                ),
-                summary=f"Forward ticket {ticket.ticket_id} ({ticket.channel}) to field service",
-            )
+            return await _forward_ticket(state, key, effect.ticket_id)
         case EffectKind.REQUEST_MANDATE:
             return await _call(
                 Payments.request_mandate,
@@ -156,27 +138,83 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
                     customer_name=state.request.customer.name,
                     offer=state.request.offer,
                 ),
-                summary="Request the payment mandate (contract effective)",
+                "Request the payment mandate (contract effective)",
             )
-    customer = state.request.customer
-    return await _call(
-        Notifications.notify_customer,
-        CustomerMessage(
-            migration_id=mid,
+        case (
+            EffectKind.CONFIRMATION_CALL
+            | EffectKind.NOTIFY_VISIT_BOOKED
+            | EffectKind.NOTIFY_VISIT_MISSED
+            | EffectKind.NOTIFY_ACTIVATION
+            | EffectKind.NOTIFY_WITHDRAWAL
+        ):
+            customer = state.request.customer
+            message = CustomerMessage(
+                migration_id=mid,
+                idempotency_key=key,
+                kind=effect.kind.value,
+                phone=customer.phone,
+                email=customer.email,
+                text=CUSTOMER_TEXTS[effect.kind],
+            )
+            return await _call(
+                Notifications.notify_customer, message, f"Customer message: {effect.kind.value}"
+            )
+        case _:
+            assert_never(effect.kind)
+
+
+async def _escalate(state: MigrationState, key: str, e: Escalation) -> Receipt:
+    return await workflow.execute_activity_method(
+        Notifications.escalate,
+        EscalationNotice(
+            migration_id=state.migration_id,
             idempotency_key=key,
-            kind=effect.kind.value,
-            phone=customer.phone,
-            email=customer.email,
-            text=CUSTOMER_TEXTS[effect.kind],
+            promise=e.promise,
+            level=e.level,
+            owner=e.owner.value,
+            recipients=e.recipients,
+            due_at=e.at,
+            stage=state.stage.value,
+            summary=e.summary,
         ),
-        summary=f"Customer message: {effect.kind.value}",
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=ESCALATION_RETRY,
+        summary=_with_key(
+            f"Escalate {e.promise} to level {e.level}: notify {', '.join(e.recipients)}", key
+        ),
+    )
+
+
+async def _forward_ticket(state: MigrationState, key: str, ticket_id: str | None) -> Receipt:
+    ticket = next(t for t in state.tickets if t.ticket_id == ticket_id)
+    appointment = state.appointment
+    return await _call(
+        FieldService.forward_ticket,
+        TicketForward(
+            migration_id=state.migration_id,
+            idempotency_key=key,
+            ticket_id=ticket.ticket_id,
+            channel=ticket.channel,
+            summary=ticket.summary,
+            technician_id=appointment.technician_id if appointment else None,
+        ),
+        f"Forward ticket {ticket.ticket_id} ({ticket.channel}) to field service",
     )
 
 
 async def _call(
-    activity: Callable[[Any, Any], Awaitable[Receipt]], arg: Any, summary: str
+    activity: Callable[[Any, Any], Awaitable[Receipt]], arg: ExternalCall, summary: str
 ) -> Receipt:
     """An ordinary external call: standard timeout, retried until the system is back."""
     return await workflow.execute_activity_method(
-        activity, arg, start_to_close_timeout=CALL_TIMEOUT, retry_policy=RETRY, summary=summary
+        activity,
+        arg,
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=RETRY,
+        summary=_with_key(summary, arg.idempotency_key),
     )
+
+
+def _with_key(summary: str, key: str) -> str:
+    """The Web UI shows this beside the activity: the effect, and the key that makes it once."""
+    return f"{summary} (idempotency key {key})"

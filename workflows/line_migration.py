@@ -18,13 +18,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.http import BUSINESS_REFUSAL
-    from domain import counters, lifecycle, promises, views
+    from domain import counters, lifecycle, promises, views, wording
     from domain.commands import (
         AcknowledgeTicket,
         BookVisit,
         Command,
         Confirm,
         ConfirmLineRelease,
+        ConfirmServiceRestored,
         Effect,
         OpenTicket,
         Outcome,
@@ -33,11 +34,15 @@ with workflow.unsafe.imports_passed_through():
         StartMigration,
         Withdraw,
     )
-    from domain.models import MigrationState, Snapshot, Ticket
+    from domain.editing import UNDO_EFFECTS
+    from domain.handlers import visits
+    from domain.models import LEGACY_RULES, RAINY_DAY_RULES, MigrationState, Snapshot, Ticket
     from workflows import effects
     from workflows import search_attributes as sa
 
-UNDO_KINDS = frozenset(lifecycle.UNDO_EFFECTS.values())  # the saga's compensations
+UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
+# Migrations started before this patch keep the old rules, so their histories replay.
+RAINY_DAY_PATCH = "rainy-day-rules"
 
 
 @workflow.defn
@@ -46,9 +51,14 @@ class LineMigrationWorkflow:
     def __init__(self, start: StartMigration) -> None:
         info = workflow.info()
         self._state = start.state or lifecycle.propose(
-            info.workflow_id, info.first_execution_run_id, start.line_key, start.sales_agent,
-            start.request, workflow.now(),
-        )  # fmt: skip
+            info.workflow_id,
+            info.first_execution_run_id,
+            start.line_key,
+            start.sales_agent,
+            start.request,
+            workflow.now(),
+            rules=RAINY_DAY_RULES if workflow.patched(RAINY_DAY_PATCH) else LEGACY_RULES,
+        )
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
@@ -110,7 +120,7 @@ class LineMigrationWorkflow:
         """Book or move the visit; field service must accept before the migration records it."""
         async with self._lock:
             self._check(cmd)
-            revision = lifecycle.next_visit_revision(self._state)
+            revision = visits.next_visit_revision(self._state)
             try:
                 order = await effects.book_visit(self._state, cmd, revision)
             except ActivityError as err:
@@ -118,8 +128,8 @@ class LineMigrationWorkflow:
                     f"field service did not book the visit: {_cause(err)}",
                     type="conflict", non_retryable=True,
                 ) from err  # fmt: skip
-            decision = lifecycle.book_visit(self._state, cmd, workflow.now(), order.reference)
-            return self._commit(decision.state, decision.effects)
+            accepted = cmd.model_copy(update={"work_order_id": order.reference})
+            return self._decide(accepted)
 
     @book_visit.validator
     def _check_book_visit(self, cmd: BookVisit) -> None:
@@ -140,6 +150,14 @@ class LineMigrationWorkflow:
 
     @report_service_loss.validator
     def _check_report_service_loss(self, cmd: ReportServiceLoss) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def confirm_service_restored(self, cmd: ConfirmServiceRestored) -> Snapshot:
+        return self._decide(cmd)
+
+    @confirm_service_restored.validator
+    def _check_confirm_service_restored(self, cmd: ConfirmServiceRestored) -> None:
         self._check(cmd)
 
     @workflow.update
@@ -270,6 +288,7 @@ class LineMigrationWorkflow:
             f" · next deadline: {_iso(views.next_deadline(self._state))}"
             f" · escalation level {views.escalation_level(self._state)}"
             + (" · **customer without service**" if self._state.customer_without_service else "")
+            + f"\n\nNext step: {wording.next_step(self._state)}"
         )
 
     def _count(self) -> None:
@@ -313,6 +332,16 @@ def _iso(t: datetime | None) -> str:
 
 
 def _timer_summary(state: MigrationState, due: datetime | None) -> str:
+    """What the Web UI shows on the timer: which promise, due when, what happens then."""
     interval = state.request.policy.escalation_interval
-    which = [p.id for p in state.promises if promises.next_attention(p, interval) == due]
-    return f"{', '.join(which)} due {_iso(due)} (escalates if unfulfilled)"
+    parts = []
+    for p in state.promises:
+        if due is None or promises.next_attention(p, interval) != due:
+            continue
+        level = p.escalation_level + 1
+        then = f"level {level} escalation to the {wording.LEVEL_WORDS[level]}"
+        if p.escalation_level == 0:
+            parts.append(f"Promise {p.id}: {wording.promise_words(state, p)}. If not kept: {then}")
+        else:
+            parts.append(f"Promise {p.id} still broken ({wording.promise_words(state, p)}): {then}")
+    return "; ".join(parts) or f"next deadline {_iso(due)}"

@@ -17,7 +17,7 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.models import Actor, MigrationState, Party, Stage, VisitOutcome
+from domain.models import LEGACY_RULES, Actor, MigrationState, Party, Stage, VisitOutcome
 from tests.workflows.conftest import make_request
 
 T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)
@@ -26,8 +26,8 @@ LUCA = Actor(subject="luca", role="technician")
 HOUR = timedelta(hours=1)
 
 
-def proposed() -> MigrationState:
-    state = lifecycle.propose("mig-1", "run-1", "k", "dario", make_request(), T0)
+def proposed(rules: int = LEGACY_RULES) -> MigrationState:
+    state = lifecycle.propose("mig-1", "run-1", "k", "dario", make_request(), T0, rules)
     return lifecycle.line_validated(state, T0, "order-1")
 
 
@@ -36,11 +36,11 @@ def run(state: MigrationState, cmd, at: datetime) -> MigrationState:  # type: ig
     return lifecycle.apply(state, cmd, at).state
 
 
-def scheduled(technician: str = "luca") -> MigrationState:
-    state = run(proposed(), Confirm(actor=DARIO, channel="phone"), T0)
+def scheduled(technician: str = "luca", rules: int = LEGACY_RULES) -> MigrationState:
+    state = run(proposed(rules), Confirm(actor=DARIO, channel="phone"), T0)
     cmd = BookVisit(actor=DARIO, technician_id=technician, window_start=T0 + HOUR,
-                    window_end=T0 + 4 * HOUR)  # fmt: skip
-    return lifecycle.book_visit(state, cmd, T0, "wo-1").state
+                    window_end=T0 + 4 * HOUR, work_order_id="wo-1")  # fmt: skip
+    return run(state, cmd, T0)
 
 
 def test_second_confirmation_is_refused_naming_who_and_when() -> None:

@@ -26,6 +26,7 @@ SIGNATURES: dict[str, type[ExternalCall]] = {
     "losing_operator.open_order": LineOrder,
     "losing_operator.request_release": OrderRef,
     "losing_operator.cancel_order": OrderRef,
+    "losing_operator.request_reinstatement": OrderRef,
     "field_service.book_visit": VisitOrder,
     "field_service.cancel_visit": ExternalCall,
     "field_service.forward_ticket": TicketForward,

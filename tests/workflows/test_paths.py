@@ -18,7 +18,7 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.models import Stage, VisitOutcome
+from domain.models import Snapshot, Stage, VisitOutcome
 from tests.workflows.conftest import (
     CARE,
     DISPATCH,
@@ -40,9 +40,9 @@ async def confirm(handle: Handle) -> None:
     await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
 
 
-async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca") -> None:
+async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca") -> Snapshot:
     now = await env.get_current_time()
-    await handle.execute_update(
+    return await handle.execute_update(
         Wf.book_visit,
         BookVisit(actor=DISPATCH, technician_id=technician, window_start=now + timedelta(hours=2),
                   window_end=now + timedelta(hours=6)),

@@ -1,4 +1,4 @@
-"""The story of shared/seed/, told to our workflow: every failure in it must not happen."""
+"""The story in docs/design.md, told to our workflow: every failure in it must not happen."""
 
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""The customer's word: confirming the proposal, or withdrawing it at no cost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain import promises
+from domain.commands import Confirm, Decision, Effect, EffectKind, Refusal, Withdraw
+from domain.editing import append_timeline, closed_refusal, conflict, ts
+from domain.handlers.ending import set_final_stage
+from domain.models import MigrationState, PromiseName, Stage
+
+
+def refuse_confirm(state: MigrationState, cmd: Confirm) -> Refusal | None:
+    if state.confirmed_at is not None:
+        return conflict(f"already confirmed by {state.confirmed_by} at {ts(state.confirmed_at)}")
+    return closed_refusal(state)
+
+
+def confirm(draft: MigrationState, cmd: Confirm, now: datetime) -> Decision:
+    draft.stage = Stage.CONFIRMED
+    draft.confirmed_by, draft.confirmed_at = cmd.actor.subject, now
+    draft.promises = promises.fulfil(draft.promises, PromiseName.CONFIRMATION.value, now)
+    due = now + draft.request.policy.technician_contact
+    draft.promises = promises.open_promise(draft.promises, PromiseName.TECHNICIAN_CONTACT, now, due)
+    detail = f"via {cmd.channel}" + (f": {cmd.note}" if cmd.note else "")
+    append_timeline(draft, now, "confirmed", cmd.actor, detail)
+    call = Effect(kind=EffectKind.CONFIRMATION_CALL, step="confirmation-call")
+    return Decision(state=draft, effects=[call])
+
+
+def refuse_withdraw(state: MigrationState, cmd: Withdraw) -> Refusal | None:
+    if state.contract_effective_at is not None:
+        return conflict(
+            f"the contract is effective since {ts(state.contract_effective_at)}: "
+            "withdrawal is no longer possible"
+        )
+    return closed_refusal(state)
+
+
+def withdraw(draft: MigrationState, cmd: Withdraw, now: datetime) -> Decision:
+    effects = set_final_stage(draft, Stage.WITHDRAWN, cmd.reason, cmd.actor, now)
+    effects.append(Effect(kind=EffectKind.NOTIFY_WITHDRAWAL, step="withdrawal-notice"))
+    return Decision(state=draft, effects=effects)

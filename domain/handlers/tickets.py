@@ -1,0 +1,69 @@
+"""Tickets from any channel: routed to the field team, each with its acknowledgement promise."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain import promises
+from domain.commands import (
+    AcknowledgeTicket,
+    Decision,
+    Effect,
+    EffectKind,
+    OpenTicket,
+    Refusal,
+    RefusalKind,
+)
+from domain.editing import append_timeline, closed_refusal, conflict, find_ticket, ts
+from domain.models import MigrationState, Party, PromiseName, Ticket, TicketStatus
+
+
+def refuse_open(state: MigrationState, cmd: OpenTicket) -> Refusal | None:
+    return closed_refusal(state)
+
+
+def open_ticket(draft: MigrationState, cmd: OpenTicket, now: datetime) -> Decision:
+    ticket_id = f"T{len(draft.tickets) + 1}"
+    due = now + draft.request.policy.ticket_ack
+    draft.promises = promises.open_promise(
+        draft.promises, PromiseName.TICKET_ACK, now, due, key=ticket_id
+    )
+    draft.tickets.append(
+        Ticket(
+            ticket_id=ticket_id,
+            channel=cmd.channel,
+            summary=cmd.summary,
+            opened_by=cmd.actor.subject,
+            opened_at=now,
+            routed_to=Party.FIELD_TEAM,
+            ack_due=due,
+        )
+    )
+    append_timeline(draft, now, "ticket_opened", cmd.actor, f"{ticket_id} via {cmd.channel}")
+    forward = Effect(
+        kind=EffectKind.FORWARD_TICKET, step=f"ticket-{ticket_id}", ticket_id=ticket_id
+    )
+    return Decision(state=draft, effects=[forward])
+
+
+def refuse_acknowledge(state: MigrationState, cmd: AcknowledgeTicket) -> Refusal | None:
+    ticket = find_ticket(state, cmd.ticket_id)
+    if ticket is None:
+        return Refusal(kind=RefusalKind.NOT_FOUND, reason=f"no ticket {cmd.ticket_id}")
+    if ticket.acknowledged_at is not None:
+        return conflict(
+            f"already acknowledged by {ticket.acknowledged_by} at {ts(ticket.acknowledged_at)}"
+        )
+    return None
+
+
+def acknowledge(draft: MigrationState, cmd: AcknowledgeTicket, now: datetime) -> Decision:
+    ticket = find_ticket(draft, cmd.ticket_id)
+    assert ticket is not None  # refuse_acknowledge ran first
+    ticket.status = TicketStatus.ACKNOWLEDGED
+    ticket.acknowledged_by, ticket.acknowledged_at = cmd.actor.subject, now
+    ticket.note = cmd.note
+    pid = f"{PromiseName.TICKET_ACK.value}:{ticket.ticket_id}"
+    draft.promises = promises.fulfil(draft.promises, pid, now)
+    append_timeline(draft, now, "ticket_acknowledged", cmd.actor, ticket.ticket_id)
+    return Decision(state=draft)

@@ -1,0 +1,85 @@
+"""Words a person can act on: the next step, each promise, each escalation.
+
+Shown in the snapshot, the Web UI's current details, the timeline and escalation notices,
+so the same sentence reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain import promises
+from domain.models import (
+    Escalation,
+    MigrationState,
+    MissReason,
+    Promise,
+    PromiseName,
+    Stage,
+)
+
+MISS_WORDS = {
+    MissReason.CUSTOMER_ABSENT: "customer absent",
+    MissReason.ACCESS_DENIED: "access denied",
+    MissReason.TECHNICAL_PROBLEM: "technical problem",
+    MissReason.NOT_FEASIBLE: "the line cannot be built",
+    MissReason.TECHNICIAN_NO_SHOW: "no report by the end of the window (technician no-show)",
+    MissReason.MOVED_AT_SHORT_NOTICE: "moved at short notice",
+}
+
+LEVEL_WORDS = {1: "team lead", 2: "operations manager", 3: "head of customer operations"}
+
+
+def _ts(t: datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def promise_words(state: MigrationState, p: Promise) -> str:
+    """What the promise asks of whom, and by when."""
+    by = _ts(p.due_at)
+    match p.name:
+        case PromiseName.CONFIRMATION:
+            return f"the customer's confirmation is to be recorded by {by}"
+        case PromiseName.TECHNICIAN_CONTACT:
+            return f"field service must call the customer to book the visit by {by}"
+        case PromiseName.REBOOK:
+            last = state.missed_visits[-1] if state.missed_visits else None
+            why = f"visit failed: {MISS_WORDS[last.reason]}; " if last else ""
+            return f"{why}dispatch must rebook the visit by {by}"
+        case PromiseName.VISIT:
+            a = state.appointment
+            who = f"technician {a.technician_id}" if a else "the technician"
+            start = f"{_ts(a.window_start)} to " if a else "by "
+            return f"{who} visits the customer {start}{_ts(p.due_at)} and reports the outcome"
+        case PromiseName.SERVICE_RESTORATION:
+            since = _ts(state.without_service_since) if state.without_service_since else "?"
+            how = (
+                f"{state.request.losing_operator} is asked to reinstate the old line; "
+                if state.reinstatement_requested
+                else ""
+            )
+            return f"customer without service since {since}: {how}restore service by {by}"
+        case PromiseName.TICKET_ACK:
+            ticket = p.id.partition(":")[2]
+            return f"the field team must acknowledge ticket {ticket} by {by}"
+        case PromiseName.CUT_OVER:
+            return f"{state.request.losing_operator} must release the old line by {by}"
+
+
+def next_step(state: MigrationState) -> str:
+    first = promises.earliest_pending(state.promises)
+    if first is not None:
+        return promise_words(state, first)
+    match state.stage:
+        case Stage.COMPLETED:
+            return "nothing: the migration is completed"
+        case Stage.WITHDRAWN | Stage.FAILED:
+            return f"nothing: the migration is {state.stage.value} ({state.outcome_reason})"
+        case Stage.PROPOSED | Stage.CONFIRMED | Stage.SCHEDULED | Stage.ACTIVATED:
+            return "nothing is due"
+
+
+def escalation_words(state: MigrationState, e: Escalation) -> str:
+    p = promises.find(state.promises, e.promise)
+    what = promise_words(state, p) if p is not None else "the customer is without service"
+    return f"level {e.level} ({LEVEL_WORDS.get(e.level, 'top')}): {what}"

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
+    # The Temporal Web UI auditors use: every snapshot and list item links to it.
+    web_ui_url: str = "http://127.0.0.1:8233"
     task_queue: str = "line-migrations"
     # A self-hosted cluster with mTLS: client certificate and key (PEM files), optionally the
     # CA that signed the server's certificate and the name it presents.

@@ -5,6 +5,7 @@ ports. Ctrl-C (or SIGTERM) stops every process it started."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -71,6 +72,15 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.api}"
 
     @property
+    def ui_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.ui}"
+
+    @property
+    def ui_origins(self) -> list[str]:
+        """Where the Web UI's pages come from: the origins the codec server answers."""
+        return [self.ui_url, f"http://localhost:{self.ports.ui}"]
+
+    @property
     def simulators_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.simulators}"
 
@@ -90,6 +100,8 @@ class Stack:
             "API_URL": self.api_url,
             "WORKER_METRICS_ADDRESS": f"127.0.0.1:{self.ports.worker_metrics}",
             "API_TOKENS_FILE": str(ROOT / "config" / "dev-tokens.json"),
+            "CODEC_CORS_ORIGINS": json.dumps(self.ui_origins),
+            "WEB_UI_URL": self.ui_url,
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -102,7 +114,9 @@ class Stack:
             "--log-level", "warn", "--sqlite-pragma", "journal_mode=wal",
             "--sqlite-pragma", "synchronous=normal", *sa.cli_flags(),
         ]  # fmt: skip
-        temporal += ["--ui-port", str(p.ui)] if self.ui else ["--headless"]
+        # The Web UI decrypts payloads through our codec server and fetches nothing outside.
+        web_ui = ["--ui-port", str(p.ui), "--ui-codec-endpoint", f"{self.api_url}/codec"]
+        temporal += [*web_ui, "--ui-disable-news-fetch"] if self.ui else ["--headless"]
         uvicorn = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--no-access-log"]
         return {
             "temporal": temporal,

@@ -1,7 +1,9 @@
 """The codec server the Temporal Web UI calls to show auditors decrypted payloads.
 
 Mounted under /codec with CORS for the Web UI's origin only; the same bearer tokens as the
-API, and only roles that may read every migration (auditor, supervisor) get plaintext.
+API, and only roles that may read every migration (auditor, supervisor) get plaintext. The
+development Web UI of `make run` has no sign-in and never sends a token: with
+ENVIRONMENT=development only, requests from the configured UI origins need none.
 """
 
 from __future__ import annotations
@@ -10,16 +12,31 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.security import HTTPAuthorizationCredentials
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from api import errors
-from api.auth import Principal, Role
-from api.deps import allow
+from api.auth import Role
+from api.deps import allow, bearer, get_principal
 from api.errors import ApiError
 from security.codec import EncryptionCodec
 
 READERS = (Role.AUDITOR, Role.SUPERVISOR)
+may_read = allow(*READERS)
+
+
+async def reader(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    """An auditor or supervisor; in development, also the token-less local Web UI."""
+    settings = request.app.state.settings
+    origin = request.headers.get("origin")
+    development_ui = settings.environment == "development" and origin in settings.codec_cors_origins
+    if credentials is None and development_ui:
+        return
+    may_read(await get_principal(request, credentials))
 
 
 def create(codec: EncryptionCodec, origins: list[str]) -> FastAPI:
@@ -43,16 +60,12 @@ def create(codec: EncryptionCodec, origins: list[str]) -> FastAPI:
         body = json_format.MessageToJson(Payloads(payloads=converted))
         return Response(body, media_type="application/json")
 
-    @app.post("/decode")
-    async def decode(
-        request: Request, _: Annotated[Principal, Depends(allow(*READERS))]
-    ) -> Response:
+    @app.post("/decode", dependencies=[Depends(reader)])
+    async def decode(request: Request) -> Response:
         return await convert(request, decode=True)
 
-    @app.post("/encode")
-    async def encode(
-        request: Request, _: Annotated[Principal, Depends(allow(*READERS))]
-    ) -> Response:
+    @app.post("/encode", dependencies=[Depends(reader)])
+    async def encode(request: Request) -> Response:
         return await convert(request, decode=False)
 
     return app

@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from domain.models import Stage, VisitOutcome
+from domain.models import FailureReason, RestoredHow, Stage, VisitOutcome
 from domain.policy import MAX_WINDOW, MIN_WINDOW
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", examples=["+393331234567"])]
@@ -97,6 +105,28 @@ class AppointmentIn(Body):
 
 class VisitIn(Body):
     outcome: VisitOutcome
+    reason: FailureReason | None = Field(
+        None,
+        validate_default=True,
+        description="required when the visit failed: customer_absent, access_denied and "
+        "technical_problem are rebooked; not_feasible ends the migration",
+    )
+    notes: LongText | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, reason: FailureReason | None, info: ValidationInfo) -> FailureReason | None:
+        outcome = info.data.get("outcome")
+        if outcome is VisitOutcome.FAILED and reason is None:
+            allowed = ", ".join(r.value for r in FailureReason)
+            raise ValueError(f"required for a failed visit: one of {allowed}")
+        if outcome is VisitOutcome.ACTIVATED and reason is not None:
+            raise ValueError("only for a failed visit")
+        return reason
+
+
+class ServiceRestoredIn(Body):
+    how: RestoredHow
     notes: LongText | None = None
 
 
@@ -118,6 +148,10 @@ class AcknowledgementIn(Body):
     note: LongText | None = None
 
 
+class LineLookupIn(Body):
+    line_number: E164
+
+
 class MigrationSummary(BaseModel):
     """One row of a list, read from search attributes alone (no query per migration)."""
 
@@ -131,6 +165,7 @@ class MigrationSummary(BaseModel):
     customer_without_service: bool | None
     next_deadline: datetime | None
     started_at: datetime | None
+    web_ui_url: str = Field(description="this migration in the Temporal Web UI")
 
 
 class MigrationPage(BaseModel):

@@ -19,10 +19,11 @@ SCOPED = frozenset({Role.TECHNICIAN, Role.OPERATOR})
 
 def in_scope(principal: Principal, snap: Snapshot) -> bool:
     match principal.role:
-        case Role.TECHNICIAN:
-            return (
-                snap.appointment is not None and snap.appointment.technician_id == principal.subject
-            )
+        case Role.TECHNICIAN:  # the booked visit, or the last one that failed
+            appointments = [m.appointment for m in snap.missed_visits[-1:]]
+            if snap.appointment is not None:
+                appointments = [snap.appointment]
+            return any(a.technician_id == principal.subject for a in appointments)
         case Role.OPERATOR:
             return principal.operator is not None and snap.losing_operator == principal.operator
         case _:

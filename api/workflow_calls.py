@@ -7,7 +7,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.client import (
     Client,
@@ -19,6 +19,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.workflow import UpdateMethodMultiParam
 
 from api.errors import ApiError
 from api.schemas import canonical
@@ -28,6 +29,10 @@ from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
 
 Handle = WorkflowHandle[LineMigrationWorkflow, Any]
+C = TypeVar("C", bound=Command)
+R = TypeVar("R")
+# A workflow update, e.g. `LineMigrationWorkflow.confirm`: typed from command to answer.
+Update = UpdateMethodMultiParam[[LineMigrationWorkflow, C], R]
 
 REFUSALS = {
     RefusalKind.CONFLICT.value: (409, "conflict"),
@@ -87,7 +92,7 @@ async def snapshot(client: Client, migration_id: str) -> Snapshot:
         return await handle(client, migration_id).query(LineMigrationWorkflow.snapshot)
 
 
-async def update(client: Client, migration_id: str, method: Any, cmd: Command, action: str) -> Any:
+async def update(client: Client, migration_id: str, method: Update[C, R], cmd: C, action: str) -> R:
     """Run one update; with an Idempotency-Key its id makes the server dedupe retries."""
     update_id = None
     if cmd.idempotency_key is not None:
@@ -160,9 +165,16 @@ async def _earlier_start(
 
 
 async def act(
-    client: Client, migration_id: str, method: Any, command: type[Command], body: Any,
-    actor: Actor, key: str | None, action: str, **extra: Any,
-) -> Any:  # fmt: skip
+    client: Client,
+    migration_id: str,
+    method: Update[C, R],
+    command: type[C],
+    body: Any,
+    actor: Actor,
+    key: str | None,
+    action: str,
+    **extra: Any,
+) -> R:
     """Turn an HTTP body into the workflow's command, the actor always from the token."""
     digest = request_hash(f"{action}/{migration_id}", [canonical(body), extra])
     cmd = command(

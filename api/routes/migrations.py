@@ -9,16 +9,26 @@ import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from temporalio.client import WorkflowExecution
 
 from api import scope
 from api import workflow_calls as calls
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal, writing
 from api.errors import ApiError
-from api.schemas import ERROR_RESPONSES, MigrationIn, MigrationPage, MigrationSummary, canonical
+from api.links import linked, web_ui_url
+from api.schemas import (
+    ERROR_RESPONSES,
+    LineLookupIn,
+    MigrationIn,
+    MigrationPage,
+    MigrationSummary,
+    canonical,
+)
 from domain.commands import StartMigration
 from domain.models import Customer, Line, MigrationRequest, Snapshot, Stage
 from domain.policy import MigrationPolicy
+from settings import Settings
 from workflows import search_attributes as sa
 
 router = APIRouter(prefix="/migrations", responses=ERROR_RESPONSES)
@@ -45,16 +55,36 @@ async def start_migration(
     line_key = calls.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
     digest = calls.request_hash(f"start/{principal.subject}", canonical(body))
-    return await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
+    snap = await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
+    return linked(settings, snap)
 
 
 @router.get("/{migration_id}", tags=["everyone"], response_model=Snapshot)
 async def get_migration(
-    migration_id: str, client: ClientDep, principal: Annotated[Principal, Depends(get_principal)]
+    migration_id: str,
+    client: ClientDep,
+    settings: SettingsDep,
+    principal: Annotated[Principal, Depends(get_principal)],
 ) -> Snapshot:
     """The whole truth: stage, owner of the next step, promises, tickets, escalations.
     Technicians see only their assigned migrations, gateways only their operator's."""
-    return await scope.visible_snapshot(client, migration_id, principal)
+    return linked(settings, await scope.visible_snapshot(client, migration_id, principal))
+
+
+@router.post("/lookup", tags=["care", "supervisors and auditors"], response_model=MigrationPage)
+async def lookup(
+    body: LineLookupIn,
+    client: ClientDep,
+    settings: SettingsDep,
+    _: Annotated[Principal, Depends(allow(Role.CARE, Role.SUPERVISOR, Role.AUDITOR))],
+) -> MigrationPage:
+    """Every migration of one line, the running one and earlier ones, newest first. The
+    number travels in the body (access logs keep URLs) and is searched as its keyed hash."""
+    line_key = calls.line_key(settings.api_secret.get_secret_value(), body.line_number)
+    query = f"{sa.LINE_NUMBER.name} = '{line_key}'"
+    async with calls.temporal_errors("(lookup)"):
+        found = [_summary(settings, w) async for w in client.list_workflows(query, limit=PAGE_SIZE)]
+    return MigrationPage(items=found, next_page_token=None)
 
 
 @router.get("", tags=["supervisors and auditors"], response_model=MigrationPage)
@@ -82,25 +112,28 @@ async def list_migrations(
     pages = client.list_workflows(" AND ".join(clauses), page_size=PAGE_SIZE, next_page_token=token)
     async with calls.temporal_errors("(list)"):
         await pages.fetch_next_page()
-    items = [
-        MigrationSummary(
-            migration_id=w.id,
-            status=w.status.name.lower() if w.status else "unknown",
-            stage=_stage(w.typed_search_attributes.get(sa.STAGE)),
-            losing_operator=w.typed_search_attributes.get(sa.LOSING_OPERATOR),
-            sales_agent=w.typed_search_attributes.get(sa.SALES_AGENT),
-            technician_id=w.typed_search_attributes.get(sa.TECHNICIAN),
-            escalation_level=w.typed_search_attributes.get(sa.ESCALATION_LEVEL),
-            customer_without_service=w.typed_search_attributes.get(sa.WITHOUT_SERVICE),
-            next_deadline=w.typed_search_attributes.get(sa.NEXT_DEADLINE),
-            started_at=w.start_time,
-        )
-        for w in pages.current_page or []
-    ]
+    items = [_summary(settings, w) for w in pages.current_page or []]
     nxt = pages.next_page_token
     return MigrationPage(
         items=items,
         next_page_token=_seal(settings.api_secret.get_secret_value(), nxt) if nxt else None,
+    )
+
+
+def _summary(settings: Settings, w: WorkflowExecution) -> MigrationSummary:
+    attributes = w.typed_search_attributes
+    return MigrationSummary(
+        migration_id=w.id,
+        status=w.status.name.lower() if w.status else "unknown",
+        stage=_stage(attributes.get(sa.STAGE)),
+        losing_operator=attributes.get(sa.LOSING_OPERATOR),
+        sales_agent=attributes.get(sa.SALES_AGENT),
+        technician_id=attributes.get(sa.TECHNICIAN),
+        escalation_level=attributes.get(sa.ESCALATION_LEVEL),
+        customer_without_service=attributes.get(sa.WITHOUT_SERVICE),
+        next_deadline=attributes.get(sa.NEXT_DEADLINE),
+        started_at=w.start_time,
+        web_ui_url=web_ui_url(settings, w.id),
     )
 
 

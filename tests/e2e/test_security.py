@@ -16,8 +16,6 @@ from stack import Stack
 from tests.binaries import temporal_cli
 from tests.e2e.conftest import SARA, auth, create, migration_body, window
 
-UI = "http://127.0.0.1:8233"
-
 
 async def raw_history(stack: Stack, migration_id: str) -> dict:  # type: ignore[type-arg]
     """The history as Temporal stores it, read by a client that has no codec."""
@@ -63,10 +61,21 @@ async def test_the_codec_server_opens_payloads_for_auditors_only(
     garbage = await api.post("/codec/decode", content="{nope", headers=auth("auditor"))
     assert garbage.status_code == 422
 
-    preflight = {"Origin": UI, "Access-Control-Request-Method": "POST",
+    # The development Web UI has no sign-in: from its origin, in development, no token needed.
+    ui = stack.ui_origins[0]
+    from_ui = await api.post("/codec/decode", content=document, headers={"Origin": ui})
+    assert from_ui.status_code == 200, from_ui.text
+    inner = json_format.Parse(from_ui.text, Payloads()).payloads[0]
+    assert json.loads(inner.data)["request"]["customer"]["name"] == "Mario Rossi"
+    elsewhere = await api.post(
+        "/codec/decode", content=document, headers={"Origin": "https://evil.example"}
+    )
+    assert elsewhere.status_code == 401
+
+    preflight = {"Origin": ui, "Access-Control-Request-Method": "POST",
                  "Access-Control-Request-Headers": "authorization,content-type,x-namespace"}  # fmt: skip
     ok = await api.options("/codec/decode", headers=preflight)
-    assert ok.headers.get("access-control-allow-origin") == UI
+    assert ok.headers.get("access-control-allow-origin") == ui
     evil = await api.options(
         "/codec/decode", headers={**preflight, "Origin": "https://evil.example"}
     )

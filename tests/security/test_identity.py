@@ -185,3 +185,27 @@ async def test_writes_beyond_the_limit_get_429_with_retry_after(
 def test_every_role_in_the_tokens_file_is_known() -> None:
     raw = json.loads(Path("config/dev-tokens.json").read_text())
     assert {entry["role"] for entry in raw.values()} == {r.value for r in Role}
+
+
+async def test_the_codec_server_needs_an_auditors_token_in_production(
+    dev_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token-less development Web UI is a development convenience only."""
+    key = base64.b64encode(b"p" * 32).decode()
+    monkeypatch.setenv("API_SECRET", "a-production-secret")
+    monkeypatch.setenv("PAYLOAD_KEYS", f"p-1:{key}")
+    monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
+    ui = "https://temporal-ui.example-operator.it"
+    document = json.dumps({"payloads": []})
+    async with inprocess_api(
+        dev_env.client, environment="production", codec_cors_origins=[ui], **OIDC
+    ) as api:
+        anonymous = await api.post("/codec/decode", content=document, headers={"Origin": ui})
+        care = await api.post(
+            "/codec/decode", content=document, headers={"Origin": ui, **bearer(token(role="care"))}
+        )
+        auditor = await api.post(
+            "/codec/decode", content=document, headers={"Origin": ui, **bearer(token())}
+        )
+    assert anonymous.status_code == 401 and care.status_code == 403
+    assert auditor.status_code == 200 and auditor.headers["access-control-allow-origin"] == ui

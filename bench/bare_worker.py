@@ -35,4 +35,6 @@ async def main() -> None:
 if __name__ == "__main__":
     asyncio.run(main())
     sys.stdout.flush()
-    os._exit(0)  # the native runtime can abort at interpreter exit (STYLE.md rule 12)
+    os._exit(
+        0
+    )  # the native runtime can abort at interpreter exit (CONTRIBUTING.md, "A clean exit")

@@ -312,4 +312,6 @@ if __name__ == "__main__":
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON and PNG go")
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
-    os._exit(0)  # the native runtime can abort at interpreter exit (STYLE.md rule 12)
+    os._exit(
+        0
+    )  # the native runtime can abort at interpreter exit (CONTRIBUTING.md, "A clean exit")

@@ -24,7 +24,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     yield env
     await env.shutdown()
     del env
-    gc.collect()  # release native handles while the interpreter is alive (STYLE.md rule 12)
+    gc.collect()  # release native handles while the interpreter is alive (CONTRIBUTING.md, "A clean exit")
 
 
 _exit_status = 0
@@ -37,7 +37,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Leave before interpreter finalization: Temporal's native runtime can abort the process
-    while Python shuts down (STYLE.md rule 12). The summary is already printed by now."""
+    while Python shuts down (CONTRIBUTING.md, "A clean exit"). The summary is already printed by now."""
     gc.collect()
     sys.stdout.flush()
     sys.stderr.flush()

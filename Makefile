@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-reliability bench bench-quick lint audit clean
+.PHONY: install browser run test test-reliability bench bench-quick lint audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -18,9 +18,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python stack.py
 
+# Page tests drive Debian's Chromium through Playwright (which cannot download its own
+# browser here): installed when missing if we are root, otherwise the command to run.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the page tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium', then make test"; exit 1; fi; }
+
 # Lint first (ruff, mypy), then the suite. pytest's exit code 5 means "no test ran": a
 # failure, never a pass.
-test: lint
+test: lint browser
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 

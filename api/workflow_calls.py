@@ -7,6 +7,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from temporalio.client import (
@@ -132,7 +133,9 @@ async def start(
                 search_attributes=sa.at_start(
                     start_input.line_key, req.losing_operator, start_input.sales_agent
                 ),
-                static_summary=f"Line migration from {req.losing_operator} ({req.offer})",
+                static_summary=f"Line migration from {req.losing_operator}: offer {req.offer}, "
+                f"sold by {start_input.sales_agent}",
+                static_details=_promised_windows(start_input),
             )
     except WorkflowAlreadyStartedError as err:
         if key is not None and (same := await _earlier_start(client, migration_id, key, digest)):
@@ -143,6 +146,23 @@ async def start(
             {"migration_id": migration_id},
         ) from err  # fmt: skip
     return await snapshot(client, migration_id)
+
+
+def _promised_windows(start_input: StartMigration) -> str:
+    """The Web UI's static details: the windows this migration promises, once, in words."""
+    p = start_input.request.policy
+    return (
+        f"Confirmation within {_span(p.confirmation)}, the technician's call within "
+        f"{_span(p.technician_contact)} of it, service restored within "
+        f"{_span(p.service_restoration)}, tickets acknowledged within {_span(p.ticket_ack)}, "
+        f"the old line released within {_span(p.cut_over)} of activation. A broken promise "
+        f"escalates at once, then one level every {_span(p.escalation_interval)}, up to level 3."
+    )
+
+
+def _span(window: timedelta) -> str:
+    seconds = int(window.total_seconds())
+    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds} s"
 
 
 async def _earlier_start(

@@ -34,7 +34,7 @@ def auth(role_or_token: str, key: str | None = None) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The whole embedded stack on free ports, as `make run` starts it (no Web UI)."""
+    """The whole embedded stack on free ports, as `make run` starts it."""
     with embedded_stack(tmp_path_factory.mktemp("stack")) as s:
         yield s
 
@@ -43,7 +43,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def embedded_stack(root: Path) -> Iterator[Stack]:
     """A stack on free ports, headless, logging to `root`, the gateway answering quickly."""
     s = start_on_free_ports(
-        db_file=root / "dev.db", ui=False, log_dir=root,
+        db_file=root / "dev.db", ui=True, log_dir=root,
         extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT},
     )  # fmt: skip
     try:

@@ -50,7 +50,7 @@ bench-quick: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain workflows activities api simulators observability security bench worker.py settings.py stack.py connection.py
+	$(BIN)/mypy domain workflows activities api simulators observability security bench tests worker.py settings.py stack.py connection.py
 
 # Known vulnerabilities in every installed dependency (PyPI's advisory data); our own
 # editable package is skipped. Exit 1 names the vulnerable package and the fixed version.

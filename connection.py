@@ -32,9 +32,11 @@ def tls(settings: Settings) -> TLSConfig | bool:
     if any(files) or settings.temporal_tls_server_name:
         cert, key, ca = (path.read_bytes() if path else None for path in files)
         return TLSConfig(
-            client_cert=cert, client_private_key=key, server_root_ca_cert=ca,
+            client_cert=cert,
+            client_private_key=key,
+            server_root_ca_cert=ca,
             domain=settings.temporal_tls_server_name,
-        )  # fmt: skip
+        )
     return settings.temporal_tls or settings.temporal_api_key is not None
 
 

@@ -109,11 +109,23 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         p = self.ports
         temporal = [
-            str(BIN / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
-            "--port", str(p.temporal), "--db-filename", str(self.db_file),
-            "--log-level", "warn", "--sqlite-pragma", "journal_mode=wal",
-            "--sqlite-pragma", "synchronous=normal", *sa.cli_flags(),
-        ]  # fmt: skip
+            str(BIN / "temporal"),
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(p.temporal),
+            "--db-filename",
+            str(self.db_file),
+            "--log-level",
+            "warn",
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+            *sa.cli_flags(),
+        ]
         # The Web UI decrypts payloads through our codec server and fetches nothing outside.
         web_ui = ["--ui-port", str(p.ui), "--ui-codec-endpoint", f"{self.api_url}/codec"]
         temporal += [*web_ui, "--ui-disable-news-fetch"] if self.ui else ["--headless"]
@@ -147,9 +159,13 @@ class Stack:
             out = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
             self._logs.append(out)
         self.processes[name] = subprocess.Popen(
-            self.commands()[name], cwd=ROOT, env=self.env(), stdout=out, stderr=out,
+            self.commands()[name],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=out,
+            stderr=out,
             start_new_session=True,  # its own group: a Ctrl-C reaches it only through us
-        )  # fmt: skip
+        )
 
     def kill(self, name: str) -> None:
         """SIGKILL one process, as a crash would."""

@@ -25,9 +25,12 @@ log = logging.getLogger("worker")
 
 
 def build_worker(
-    client: Client, settings: Settings, activity_fns: Sequence[Callable[..., Any]],
-    workflows: Sequence[type] = (LineMigrationWorkflow,), task_queue: str | None = None,
-) -> Worker:  # fmt: skip
+    client: Client,
+    settings: Settings,
+    activity_fns: Sequence[Callable[..., Any]],
+    workflows: Sequence[type] = (LineMigrationWorkflow,),
+    task_queue: str | None = None,
+) -> Worker:
     """Every option from settings; the benchmark's bare baseline runs with the same ones."""
     return Worker(
         client,

@@ -22,9 +22,11 @@ async def post(client: httpx.AsyncClient, path: str, call: ExternalCall) -> Rece
     )
     status = response.status_code
     activity.logger.info(  # ids and status only: the payload carries personal data
-        "%s answered %s", response.request.url, status,
+        "%s answered %s",
+        response.request.url,
+        status,
         extra={"fields": {"step": call.idempotency_key, "status": status}},
-    )  # fmt: skip
+    )
     if status >= 500 or status in TRANSIENT_4XX:
         raise ApplicationError(f"{client.base_url}{path} answered {status}", type=UNAVAILABLE)
     if status >= 400:

@@ -43,9 +43,12 @@ def create(codec: EncryptionCodec, origins: list[str]) -> FastAPI:
     app = FastAPI(title="Payload codec", openapi_url=None)
     errors.install(app)
     app.add_middleware(
-        CORSMiddleware, allow_origins=origins, allow_methods=["POST"], allow_credentials=True,
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["POST"],
+        allow_credentials=True,
         allow_headers=["Authorization", "Content-Type", "X-Namespace"],
-    )  # fmt: skip
+    )
 
     async def convert(request: Request, decode: bool) -> Response:
         try:

@@ -22,11 +22,13 @@ bearer = HTTPBearer(
 
 
 def get_client(request: Request) -> Client:
-    return request.app.state.client  # type: ignore[no-any-return]
+    client: Client = request.app.state.client
+    return client
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_principal(
@@ -47,8 +49,11 @@ def allow(*roles: Role) -> Callable[[Principal], Principal]:
     def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise ApiError(403, "forbidden", f"role {principal.role.value} may not do this "
-                           f"(allowed: {allowed})")  # fmt: skip
+            raise ApiError(
+                403,
+                "forbidden",
+                f"role {principal.role.value} may not do this (allowed: {allowed})",
+            )
         return principal
 
     return check
@@ -69,6 +74,10 @@ ClientDep = Annotated[Client, Depends(get_client)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200,
-           description="retries with the same key and body do nothing new"),
-]  # fmt: skip
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="retries with the same key and body do nothing new",
+    ),
+]

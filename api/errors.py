@@ -15,9 +15,13 @@ log = logging.getLogger("api")
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, details: Any = None,
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Any = None,
         headers: dict[str, str] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
         self.headers = headers
@@ -31,11 +35,18 @@ def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 STATUS_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "invalid_request", 429: "rate_limited",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
     503: "unavailable",
-}  # fmt: skip
+}
 
 
 def install(app: FastAPI) -> None:

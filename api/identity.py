@@ -31,11 +31,16 @@ class OidcVerifier:
                 key: Any = (await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)).key
             else:
                 key = self._static_key
-            return jwt.decode(  # type: ignore[no-any-return]
-                token, key, algorithms=ALGORITHMS, audience=s.oidc_audience,
-                issuer=s.oidc_issuer, leeway=s.oidc_leeway_s,
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                audience=s.oidc_audience,
+                issuer=s.oidc_issuer,
+                leeway=s.oidc_leeway_s,
                 options={"require": ["exp", "iss", "aud", s.oidc_subject_claim]},
-            )  # fmt: skip
+            )
+            return claims
         except jwt.ExpiredSignatureError as err:
             raise ApiError(401, "unauthorized", "token expired") from err
         except jwt.ImmatureSignatureError as err:
@@ -58,12 +63,16 @@ class OidcVerifier:
             )
         operator = claims.get(s.oidc_operator_claim)
         if role is Role.OPERATOR and not isinstance(operator, str):
-            raise ApiError(403, "forbidden", f"an operator token must name its operator in "
-                           f"{s.oidc_operator_claim!r}")  # fmt: skip
+            raise ApiError(
+                403,
+                "forbidden",
+                f"an operator token must name its operator in {s.oidc_operator_claim!r}",
+            )
         return Principal(
-            role=role, subject=str(claims[s.oidc_subject_claim]),
+            role=role,
+            subject=str(claims[s.oidc_subject_claim]),
             operator=operator if role is Role.OPERATOR else None,
-        )  # fmt: skip
+        )
 
 
 def _role(value: object) -> Role | None:

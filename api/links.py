@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from domain.models import Snapshot
+from domain.views import Snapshot
 from settings import Settings
 
 

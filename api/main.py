@@ -76,13 +76,21 @@ def create_app(
     app.middleware("http")(access_log)
     app.middleware("http")(metrics.middleware)
     app.add_api_route(
-        "/healthz", healthz, methods=["GET"], tags=["operations"], response_model=Health,
+        "/healthz",
+        healthz,
+        methods=["GET"],
+        tags=["operations"],
+        response_model=Health,
         responses={503: {"model": Health, "description": "Temporal unreachable"}},
-    )  # fmt: skip
+    )
     app.add_api_route(
-        "/metrics", prometheus, methods=["GET"], tags=["operations"],
-        response_class=Response, summary="Prometheus series: requests and migrations",
-    )  # fmt: skip
+        "/metrics",
+        prometheus,
+        methods=["GET"],
+        tags=["operations"],
+        response_class=Response,
+        summary="Prometheus series: requests and migrations",
+    )
     app.include_router(migrations.router)
     app.include_router(actions.router)
     codec_app = codec_server.create(codec(settings), settings.codec_cors_origins)
@@ -132,12 +140,16 @@ async def access_log(request: Request, call_next: Next) -> Response:
         if migration_id:
             context["migration_id"] = migration_id
         log.info(
-            "%s %s", request.method, route_template(request) or request.url.path,
-            extra={"fields": {
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            }},
-        )  # fmt: skip
+            "%s %s",
+            request.method,
+            route_template(request) or request.url.path,
+            extra={
+                "fields": {
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+            },
+        )
         return response
     finally:
         logs.request_context.reset(token)
@@ -154,7 +166,8 @@ async def healthz(client: ClientDep) -> JSONResponse:
 
 async def prometheus(request: Request, client: ClientDep) -> Response:
     """Request series and the fleet by stage, escalation level and service loss."""
-    return await request.app.state.metrics.exposition(client)  # type: ignore[no-any-return]
+    metrics: ApiMetrics = request.app.state.metrics
+    return await metrics.exposition(client)
 
 
 app = create_app(get_settings(), tracer_provider=tracing.provider(get_settings(), "api"))

@@ -42,14 +42,17 @@ class WriteLimiter:
         if bucket.tokens < 1:
             wait = math.ceil((1 - bucket.tokens) / self._rate)
             raise ApiError(
-                429, "rate_limited", f"too many writes: retry in {wait} s",
+                429,
+                "rate_limited",
+                f"too many writes: retry in {wait} s",
                 headers={"Retry-After": str(wait)},
-            )  # fmt: skip
+            )
         bucket.tokens -= 1
 
     def _forget_idle(self, now: float) -> None:
         """A full bucket is the same as no bucket: drop those, so memory stays bounded."""
         self._buckets = {
-            key: b for key, b in self._buckets.items()
+            key: b
+            for key, b in self._buckets.items()
             if b.tokens + (now - b.at) * self._rate < self._burst
-        }  # fmt: skip
+        }

@@ -39,9 +39,13 @@ class LineIn(Body):
     number: E164
     address: Text
     migration_code: Annotated[
-        str, Field(pattern=r"^[A-Za-z0-9]{5,32}$", description="the losing operator judges "
-                   "whether it matches the line", examples=["TIM0A1B2C3"])
-    ]  # fmt: skip
+        str,
+        Field(
+            pattern=r"^[A-Za-z0-9]{5,32}$",
+            description="the losing operator judges whether it matches the line",
+            examples=["TIM0A1B2C3"],
+        ),
+    ]
 
 
 class PolicyIn(Body):
@@ -69,15 +73,18 @@ class MigrationIn(Body):
             "examples": [
                 {
                     "customer": {"name": "Mario Rossi", "phone": "+393331234567"},
-                    "line": {"number": "+390612345678", "address": "Via Roma 1, Roma",
-                             "migration_code": "TIM0A1B2C3"},
+                    "line": {
+                        "number": "+390612345678",
+                        "address": "Via Roma 1, Roma",
+                        "migration_code": "TIM0A1B2C3",
+                    },
                     "losing_operator": "telecom",
                     "offer": "fibra-1000",
                     "policy": {"confirmation": "PT48H", "escalation_interval": "PT4H"},
                 }
             ]
         },
-    )  # fmt: skip
+    )
 
 
 class ConfirmationIn(Body):

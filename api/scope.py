@@ -12,7 +12,7 @@ from temporalio.client import Client
 from api import workflow_calls as calls
 from api.auth import Principal, Role
 from api.errors import ApiError
-from domain.models import Snapshot
+from domain.views import Snapshot
 
 SCOPED = frozenset({Role.TECHNICIAN, Role.OPERATOR})
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -25,7 +22,9 @@ from temporalio.workflow import UpdateMethodMultiParam
 from api.errors import ApiError
 from api.schemas import canonical
 from domain.commands import Command, RefusalKind, StartMigration
-from domain.models import Actor, Snapshot
+from domain.models import Actor
+from domain.views import Snapshot
+from security.hashing import request_hash
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
 
@@ -44,16 +43,6 @@ REFUSALS = {
 UNAVAILABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNKNOWN}
 
 
-def request_hash(action: str, body: Any) -> str:
-    text = json.dumps([action, body], sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def line_key(secret: str, number: str) -> str:
-    """A keyed hash of the line number: the migration's id and search key, never the number."""
-    return hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()[:24]
-
-
 @asynccontextmanager
 async def temporal_errors(migration_id: str) -> AsyncIterator[None]:
     try:
@@ -65,14 +54,21 @@ async def temporal_errors(migration_id: str) -> AsyncIterator[None]:
             raise ApiError(status, code, cause.message) from err
         raise ApiError(409, "conflict", str(cause or err)) from err
     except WorkflowUpdateRPCTimeoutOrCancelledError as err:
-        raise ApiError(503, "unavailable", "no answer in time: retry with the same "
-                       "Idempotency-Key (it will not be done twice)") from err  # fmt: skip
+        raise ApiError(
+            503,
+            "unavailable",
+            "no answer in time: retry with the same Idempotency-Key (it will not be done twice)",
+        ) from err
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             raise ApiError(404, "not_found", f"no migration {migration_id}") from err
         if err.status is RPCStatusCode.FAILED_PRECONDITION:  # e.g. its task is failing
-            raise ApiError(503, "unavailable", f"migration {migration_id} cannot take "
-                           f"requests right now: retry later ({err.message})") from err  # fmt: skip
+            raise ApiError(
+                503,
+                "unavailable",
+                f"migration {migration_id} cannot take "
+                f"requests right now: retry later ({err.message})",
+            ) from err
         if err.status is RPCStatusCode.INVALID_ARGUMENT:
             raise ApiError(422, "invalid_request", err.message) from err
         if err.status in UNAVAILABLE:
@@ -114,9 +110,13 @@ async def update(client: Client, migration_id: str, method: Update[C, R], cmd: C
 
 
 async def start(
-    client: Client, task_queue: str, migration_id: str, start_input: StartMigration,
-    key: str | None, digest: str,
-) -> Snapshot:  # fmt: skip
+    client: Client,
+    task_queue: str,
+    migration_id: str,
+    start_input: StartMigration,
+    key: str | None,
+    digest: str,
+) -> Snapshot:
     """Start a migration; a retry with the same key and body lands on the same migration."""
     if key is not None and (same := await _earlier_start(client, migration_id, key, digest)):
         return same
@@ -141,10 +141,11 @@ async def start(
         if key is not None and (same := await _earlier_start(client, migration_id, key, digest)):
             return same
         raise ApiError(
-            409, "conflict",
+            409,
+            "conflict",
             f"a migration is already running for this line: {migration_id}",
             {"migration_id": migration_id},
-        ) from err  # fmt: skip
+        ) from err
     return await snapshot(client, migration_id)
 
 
@@ -178,9 +179,10 @@ async def _earlier_start(
         return None
     if await description.memo_value("request_hash", None) != digest:
         raise ApiError(
-            422, "idempotency_key_reused",
+            422,
+            "idempotency_key_reused",
             "this Idempotency-Key was already used with a different request",
-        )  # fmt: skip
+        )
     return await snapshot(client, migration_id)
 
 

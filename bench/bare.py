@@ -3,6 +3,7 @@ activity per external effect, one update per human action) and a bare timer + no
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
@@ -74,8 +75,11 @@ class BareMigration:
                 await workflow.execute_activity(noop, i, start_to_close_timeout=STEP_TIMEOUT)
             else:
                 waited += 1
-                await workflow.wait_condition(lambda n=waited: self.updates >= n)  # type: ignore[misc]
+                await workflow.wait_condition(functools.partial(self._has_updates, waited))
         return len(plan.steps)
+
+    def _has_updates(self, n: int) -> bool:
+        return self.updates >= n
 
     @workflow.update
     async def act(self, step: int) -> int:

@@ -55,9 +55,11 @@ async def bare_run(
     client: Client, plan: str, latencies: Latencies | None = None, effects_url: str | None = None
 ) -> str:
     handle = await client.start_workflow(
-        BareMigration.run, Plan(steps=plan, effects_url=effects_url), id=f"bare-{uuid.uuid4()}",
+        BareMigration.run,
+        Plan(steps=plan, effects_url=effects_url),
+        id=f"bare-{uuid.uuid4()}",
         task_queue=BARE_QUEUE,
-    )  # fmt: skip
+    )
     if latencies is not None:
         latencies.ids.append(handle.id)
     for step in range(plan.count("u")):
@@ -95,8 +97,11 @@ async def throughput(
     tells which one saturates."""
     cpu: dict[str, float] = {}
     ours_pids = {k: pids[k] for k in ("temporal", "worker", "api", "simulators", "driver")}
-    bare_pids = {"temporal": pids["temporal"], "worker": pids["bare_worker"],
-                 "driver": pids["driver"]}  # fmt: skip
+    bare_pids = {
+        "temporal": pids["temporal"],
+        "worker": pids["bare_worker"],
+        "driver": pids["driver"],
+    }
 
     async def clients(
         job: Any, read: Any, latencies: Latencies, watched: dict[str, int], prefix: str
@@ -133,9 +138,12 @@ async def throughput(
     )
     url = f"{stack.simulators_url}/notifications/escalations"
     same_effects = await clients(
-        lambda: bare_run(client, plan, None, url), read_bare, Latencies(),
-        bare_pids | {"simulators": pids["simulators"]}, "bare_http_",
-    )  # fmt: skip
+        lambda: bare_run(client, plan, None, url),
+        read_bare,
+        Latencies(),
+        bare_pids | {"simulators": pids["simulators"]},
+        "bare_http_",
+    )
     results: dict[str, Any] = {
         "api_migrations_per_s": round(ours, 2),
         "bare_per_s": round(bare, 2),
@@ -153,18 +161,28 @@ async def throughput(
 
 
 async def storm(
-    api: httpx.AsyncClient, sims: httpx.AsyncClient, client: Client, stack: Stack, n: int,
+    api: httpx.AsyncClient,
+    sims: httpx.AsyncClient,
+    client: Client,
+    stack: Stack,
+    n: int,
     window_s: int,
-) -> dict[str, Any]:  # fmt: skip
-    created = await asyncio.gather(*(
-        post(api, "/migrations", migration_body(technician_contact=window_s,
-                                                escalation_interval=3600), "sales")
-        for _ in range(n)
-    ))  # fmt: skip
+) -> dict[str, Any]:
+    created = await asyncio.gather(
+        *(
+            post(
+                api,
+                "/migrations",
+                migration_body(technician_contact=window_s, escalation_interval=3600),
+                "sales",
+            )
+            for _ in range(n)
+        )
+    )
     ids = [c["migration_id"] for c in created]
-    confirmed = await asyncio.gather(*(
-        post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales") for m in ids
-    ))  # fmt: skip
+    confirmed = await asyncio.gather(
+        *(post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales") for m in ids)
+    )
     due = {
         s["migration_id"]: next(
             p["due_at"] for p in s["promises"] if p["name"] == "technician_contact"
@@ -173,14 +191,17 @@ async def storm(
     }
     url = f"{stack.simulators_url}/notifications/escalations"
     bare_ids = {f"bare-storm-{m}": d for m, d in due.items()}
-    await asyncio.gather(*(
-        client.start_workflow(
-            BareTimer.run,
-            Alarm(due=d, notice=Notice(url=url, key=f"{b}/notice", migration_id=b)),
-            id=b, task_queue=BARE_QUEUE,
+    await asyncio.gather(
+        *(
+            client.start_workflow(
+                BareTimer.run,
+                Alarm(due=d, notice=Notice(url=url, key=f"{b}/notice", migration_id=b)),
+                id=b,
+                task_queue=BARE_QUEUE,
+            )
+            for b, d in bare_ids.items()
         )
-        for b, d in bare_ids.items()
-    ))  # fmt: skip
+    )
     late_ours: dict[str, float] = {}
     late_bare: dict[str, float] = {}
     deadline = time.monotonic() + window_s + 300
@@ -232,17 +253,25 @@ def scale_table(results: dict[str, Any]) -> str:
 def start_bare_worker(stack: Stack, log_dir: Path) -> subprocess.Popen[bytes]:
     log = open(log_dir / "bare_worker.log", "ab")  # noqa: SIM115 - lives as long as the worker
     return subprocess.Popen(
-        [sys.executable, "-m", "bench.bare_worker"], cwd=ROOT, stdout=log, stderr=log,
-        env={**os.environ, "TEMPORAL_ADDRESS": stack.temporal_address}, start_new_session=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "bench.bare_worker"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+        env={**os.environ, "TEMPORAL_ADDRESS": stack.temporal_address},
+        start_new_session=True,
+    )
 
 
 @asynccontextmanager
 async def stack_with_bare_worker() -> AsyncIterator[tuple[Stack, Client, dict[str, int]]]:
     """A fresh embedded stack, the bare worker beside ours, a client, and every pid."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    stack = start_on_free_ports(db_file=workdir / "dev.db", ui=False, log_dir=workdir,
-                                extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT})  # fmt: skip
+    stack = start_on_free_ports(
+        db_file=workdir / "dev.db",
+        ui=False,
+        log_dir=workdir,
+        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT},
+    )
     bare_worker = start_bare_worker(stack, workdir)
     try:
         client = await connect(Settings(temporal_address=stack.temporal_address))
@@ -255,8 +284,11 @@ async def stack_with_bare_worker() -> AsyncIterator[tuple[Stack, Client, dict[st
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {"started_at": now().isoformat(), "n": args.n,
-                               "concurrency": args.concurrency}  # fmt: skip
+    results: dict[str, Any] = {
+        "started_at": now().isoformat(),
+        "n": args.n,
+        "concurrency": args.concurrency,
+    }
     phases: dict[str, float] = {}
 
     async def timed(name: str, work: Any) -> Any:
@@ -272,9 +304,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     ):
         paths, plan = await timed("cost", cost_per_path(api, client))
         results |= paths
-        results |= await timed("throughput", throughput(
-            stack, client, args.n, args.concurrency, plan, pids
-        ))  # fmt: skip
+        results |= await timed(
+            "throughput", throughput(stack, client, args.n, args.concurrency, plan, pids)
+        )
         results |= await timed(
             "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
         )
@@ -284,10 +316,18 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         stack_with_bare_worker() as (ours_stack, ours_client, ours_pids),
         stack_with_bare_worker() as (_, bare_client, bare_pids),
     ):
-        results |= await timed("scale", scale.scale_curve(
-            ours_client, bare_client, args.scale, args.scale_concurrency, ours_pids, bare_pids,
-            f"{ours_stack.simulators_url}/notifications/escalations",
-        ))  # fmt: skip
+        results |= await timed(
+            "scale",
+            scale.scale_curve(
+                ours_client,
+                bare_client,
+                args.scale,
+                args.scale_concurrency,
+                ours_pids,
+                bare_pids,
+                f"{ours_stack.simulators_url}/notifications/escalations",
+            ),
+        )
     results["phase_seconds"] = phases
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -306,8 +346,12 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=10, help="concurrent API clients")
     parser.add_argument("--storm", type=int, default=300, help="promises running out together")
     parser.add_argument("--storm-window", type=int, default=45, help="seconds until they do")
-    parser.add_argument("--scale", type=sizes, default=[1000, 2000, 5000, 10000],
-                        help="open migrations at each point of the scale curve")  # fmt: skip
+    parser.add_argument(
+        "--scale",
+        type=sizes,
+        default=[1000, 2000, 5000, 10000],
+        help="open migrations at each point of the scale curve",
+    )
     parser.add_argument("--scale-concurrency", type=int, default=20, help="concurrent starters")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON and PNG go")
     asyncio.run(main(parser.parse_args()))

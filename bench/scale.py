@@ -22,6 +22,7 @@ from bench.bare import BARE_QUEUE, Alarm, BareTimer, Notice
 from bench.paths import in_parallel, now, percentile
 from domain.commands import StartMigration
 from domain.models import MigrationRequest
+from security import hashing
 from settings import Settings
 from tests.e2e.conftest import migration_body
 from workflows.line_migration import LineMigrationWorkflow
@@ -34,7 +35,8 @@ SETTLE_S = 3.0  # let the last starts' tasks and activities finish before readin
 def rss_mib(pid: int) -> float:
     """A process and its children (the CLI may run the server as a child)."""
     proc = psutil.Process(pid)
-    total = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+    total: int = proc.memory_info().rss
+    total += sum(c.memory_info().rss for c in proc.children(recursive=True))
     return round(total / MIB, 1)
 
 
@@ -48,9 +50,13 @@ async def _p99_ms(read: Callable[[str], Awaitable[object]], ids: list[str]) -> f
 
 
 async def _curve(
-    sizes: list[int], concurrency: int, start: Callable[[], Awaitable[str]],
-    read: Callable[[str], Awaitable[object]], worker_pid: int, server_pid: int,
-) -> list[dict[str, float]]:  # fmt: skip
+    sizes: list[int],
+    concurrency: int,
+    start: Callable[[], Awaitable[str]],
+    read: Callable[[str], Awaitable[object]],
+    worker_pid: int,
+    server_pid: int,
+) -> list[dict[str, float]]:
     ids: list[str] = []
     points = [
         {"open": 0, "worker_rss_mib": rss_mib(worker_pid), "server_rss_mib": rss_mib(server_pid)}
@@ -60,10 +66,15 @@ async def _curve(
         ids += await in_parallel(size - len(ids), concurrency, start)
         rate = (size - points[-1]["open"]) / (time.monotonic() - began)
         await asyncio.sleep(SETTLE_S)
-        points.append({
-            "open": size, "start_per_s": round(rate, 1), "query_p99_ms": await _p99_ms(read, ids),
-            "worker_rss_mib": rss_mib(worker_pid), "server_rss_mib": rss_mib(server_pid),
-        })  # fmt: skip
+        points.append(
+            {
+                "open": size,
+                "start_per_s": round(rate, 1),
+                "query_p99_ms": await _p99_ms(read, ids),
+                "worker_rss_mib": rss_mib(worker_pid),
+                "server_rss_mib": rss_mib(server_pid),
+            }
+        )
     return points
 
 
@@ -73,9 +84,14 @@ def _per_1k(points: list[dict[str, float]], key: str) -> float:
 
 
 async def scale_curve(
-    client: Client, bare_client: Client, sizes: list[int], concurrency: int,
-    pids: dict[str, int], bare_pids: dict[str, int], notifications_url: str,
-) -> dict[str, Any]:  # fmt: skip
+    client: Client,
+    bare_client: Client,
+    sizes: list[int],
+    concurrency: int,
+    pids: dict[str, int],
+    bare_pids: dict[str, int],
+    notifications_url: str,
+) -> dict[str, Any]:
     """Ours on one stack, bare on another, each server fresh."""
     settings = Settings()
     lines = itertools.count()
@@ -84,11 +100,11 @@ async def scale_curve(
         """The API's own start (search attributes, memo, id from the line), minus HTTP."""
         body = migration_body()
         body["line"]["number"] = f"+3907{next(lines):010d}"  # no two alike, however many
-        key = calls.line_key(settings.api_secret.get_secret_value(), body["line"]["number"])
+        key = hashing.line_key(settings.api_secret.get_secret_value(), body["line"]["number"])
         start = StartMigration(
             line_key=key, sales_agent="dario", request=MigrationRequest.model_validate(body)
         )
-        digest = calls.request_hash("start/dario", body)
+        digest = hashing.request_hash("start/dario", body)
         snap = await calls.start(client, settings.task_queue, f"mig-{key}", start, None, digest)
         return snap.migration_id
 
@@ -99,9 +115,11 @@ async def scale_curve(
         wid = f"bare-open-{uuid.uuid4()}"
         notice = Notice(url=notifications_url, key=f"{wid}/notice", migration_id=wid)
         await bare_client.start_workflow(
-            BareTimer.run, Alarm(due=now() + timedelta(days=2), notice=notice),
-            id=wid, task_queue=BARE_QUEUE,
-        )  # fmt: skip
+            BareTimer.run,
+            Alarm(due=now() + timedelta(days=2), notice=notice),
+            id=wid,
+            task_queue=BARE_QUEUE,
+        )
         return wid
 
     async def read_bare(wid: str) -> object:
@@ -139,9 +157,11 @@ def plot(results: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     panels = [
-        ("worker_rss_mib", "worker RSS (MiB)"), ("server_rss_mib", "server RSS (MiB)"),
-        ("start_per_s", "start rate (per s)"), ("query_p99_ms", "query p99 (ms)"),
-    ]  # fmt: skip
+        ("worker_rss_mib", "worker RSS (MiB)"),
+        ("server_rss_mib", "server RSS (MiB)"),
+        ("start_per_s", "start rate (per s)"),
+        ("query_p99_ms", "query p99 (ms)"),
+    ]
     fig, axes = plt.subplots(1, len(panels), figsize=(16, 4))
     for ax, (key, title) in zip(axes, panels, strict=True):
         for side, style in (("ours", "o-"), ("bare", "s--")):

@@ -256,47 +256,6 @@ class MigrationState(Model):
         return self.without_service_since is not None and self.service_restored_at is None
 
 
-class Owner(Model):
-    party: Party | None
-    due_at: datetime | None
-
-
 class Money(Model):
     currency: str = "EUR"
     amount_cents: int
-
-
-class Snapshot(Model):
-    """Everything a person may need to know about one migration, derived from its state."""
-
-    migration_id: str
-    stage: Stage
-    owner: Owner
-    next_step: str
-    losing_operator: str
-    sales_agent: str
-    customer: Customer
-    line: Line
-    offer: str
-    created_at: datetime
-    confirmed_by: str | None
-    confirmed_at: datetime | None
-    contract_effective: bool
-    contract_effective_at: datetime | None
-    payment_mandate_requested: bool
-    release_requested: bool
-    line_released_at: datetime | None
-    customer_without_service: bool
-    without_service_since: datetime | None
-    escalation_level: int
-    next_deadline: datetime | None
-    promises: list[Promise]
-    tickets: list[Ticket]
-    escalations: list[Escalation]
-    compensation: Money
-    appointment: Appointment | None
-    missed_visits: list[MissedVisit]
-    reinstatement_requested: bool
-    outcome_reason: str | None
-    timeline: list[TimelineEntry]
-    web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is

@@ -5,8 +5,63 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import compensation, promises, wording
-from domain.models import MigrationState, Owner, Snapshot
+from domain.models import (
+    Appointment,
+    Customer,
+    Escalation,
+    Line,
+    MigrationState,
+    MissedVisit,
+    Model,
+    Money,
+    Party,
+    Promise,
+    Stage,
+    Ticket,
+    TimelineEntry,
+)
 from domain.promises import MAX_LEVEL
+
+
+class Owner(Model):
+    party: Party | None
+    due_at: datetime | None
+
+
+class Snapshot(Model):
+    """Everything a person may need to know about one migration, derived from its state."""
+
+    migration_id: str
+    stage: Stage
+    owner: Owner
+    next_step: str
+    losing_operator: str
+    sales_agent: str
+    customer: Customer
+    line: Line
+    offer: str
+    created_at: datetime
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+    contract_effective: bool
+    contract_effective_at: datetime | None
+    payment_mandate_requested: bool
+    release_requested: bool
+    line_released_at: datetime | None
+    customer_without_service: bool
+    without_service_since: datetime | None
+    escalation_level: int
+    next_deadline: datetime | None
+    promises: list[Promise]
+    tickets: list[Ticket]
+    escalations: list[Escalation]
+    compensation: Money
+    appointment: Appointment | None
+    missed_visits: list[MissedVisit]
+    reinstatement_requested: bool
+    outcome_reason: str | None
+    timeline: list[TimelineEntry]
+    web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
 
 
 def owner(state: MigrationState) -> Owner:
@@ -62,4 +117,17 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         reinstatement_requested=state.reinstatement_requested,
         outcome_reason=state.outcome_reason,
         timeline=state.timeline,
+    )
+
+
+def current_details(state: MigrationState) -> str:
+    """The Web UI's current details of the workflow: where it stands, whose move it is."""
+    party = owner(state).party
+    deadline = next_deadline(state)
+    without = " · **customer without service**" if state.customer_without_service else ""
+    return (
+        f"**{state.stage.value}** · owner: {party or 'nobody'}"
+        f" · next deadline: {deadline.isoformat() if deadline else 'none'}"
+        f" · escalation level {escalation_level(state)}{without}"
+        f"\n\nNext step: {wording.next_step(state)}"
     )

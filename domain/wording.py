@@ -83,3 +83,19 @@ def escalation_words(state: MigrationState, e: Escalation) -> str:
     p = promises.find(state.promises, e.promise)
     what = promise_words(state, p) if p is not None else "the customer is without service"
     return f"level {e.level} ({LEVEL_WORDS.get(e.level, 'top')}): {what}"
+
+
+def timer_summary(state: MigrationState, due: datetime | None) -> str:
+    """What the Web UI shows on the timer: which promise, due when, what happens then."""
+    interval = state.request.policy.escalation_interval
+    parts = []
+    for p in state.promises:
+        if due is None or promises.next_attention(p, interval) != due:
+            continue
+        level = p.escalation_level + 1
+        then = f"level {level} escalation to the {LEVEL_WORDS[level]}"
+        if p.escalation_level == 0:
+            parts.append(f"Promise {p.id}: {promise_words(state, p)}. If not kept: {then}")
+        else:
+            parts.append(f"Promise {p.id} still broken ({promise_words(state, p)}): {then}")
+    return "; ".join(parts) or f"next deadline {_ts(due) if due else 'none'}"

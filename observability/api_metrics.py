@@ -29,29 +29,39 @@ class ApiMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "api_requests", "HTTP requests by route template and status",
-            ["method", "route", "status"], registry=self.registry,
-        )  # fmt: skip
+            "api_requests",
+            "HTTP requests by route template and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
-            "api_request_duration_seconds", "HTTP request latency by route template",
-            ["method", "route"], registry=self.registry,
-        )  # fmt: skip
+            "api_request_duration_seconds",
+            "HTTP request latency by route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
         self.by_stage = Gauge(
-            "migrations", "migrations by stage (open stages: running ones)", ["stage"],
+            "migrations",
+            "migrations by stage (open stages: running ones)",
+            ["stage"],
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.escalated = Gauge(
-            "migrations_escalated", "running migrations by current escalation level", ["level"],
+            "migrations_escalated",
+            "running migrations by current escalation level",
+            ["level"],
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.without_service = Gauge(
-            "customers_without_service", "running migrations whose customer has no service",
+            "customers_without_service",
+            "running migrations whose customer has no service",
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.visibility_errors = Counter(
-            "metrics_visibility_errors", "scrapes whose migration counts could not be read",
+            "metrics_visibility_errors",
+            "scrapes whose migration counts could not be read",
             registry=self.registry,
-        )  # fmt: skip
+        )
 
     async def middleware(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]

@@ -21,10 +21,12 @@ request_context: ContextVar[dict[str, str] | None] = ContextVar("request_context
 _TEMPORAL_FIELDS = {
     "temporal_workflow": {"workflow_id": "migration_id", "run_id": "run_id"},
     "temporal_activity": {
-        "workflow_id": "migration_id", "workflow_run_id": "run_id",
-        "activity_type": "activity", "attempt": "attempt",
+        "workflow_id": "migration_id",
+        "workflow_run_id": "run_id",
+        "activity_type": "activity",
+        "attempt": "attempt",
     },
-}  # fmt: skip
+}
 _UVICORN = ("uvicorn", "uvicorn.error")
 
 

@@ -41,13 +41,18 @@ app.state.callbacks = set()
 
 
 def recorder(request: Request) -> Recorder:
-    return request.app.state.recorder  # type: ignore[no-any-return]
+    found: Recorder = request.app.state.recorder
+    return found
 
 
 async def effect(
-    request: Request, system: System, action: str, key: str, body: dict[str, Any],
+    request: Request,
+    system: System,
+    action: str,
+    key: str,
+    body: dict[str, Any],
     response: dict[str, Any] | None = None,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """Answer a call once per key: faults first, then dedupe, then the effect itself."""
     rec = recorder(request)
     status = await rec.trouble(system)
@@ -100,9 +105,13 @@ async def cancel_order(
 
 
 async def effect_with_callback(
-    request: Request, action: str, key: str, body: dict[str, Any], path: str,
+    request: Request,
+    action: str,
+    key: str,
+    body: dict[str, Any],
+    path: str,
     report: dict[str, Any],
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """An effect the real gateway confirms later with a call to the API: once per key."""
     fresh = recorder(request).calls.get((System.LOSING_OPERATOR, key)) is None
     answer = await effect(request, System.LOSING_OPERATOR, action, key, body)
@@ -184,9 +193,10 @@ control = APIRouter(tags=["control"])
 async def calls(request: Request, migration_id: str | None = None) -> list[CallRecord]:
     """One entry per distinct side effect; `deliveries` counts how often it was received."""
     return [
-        c for c in recorder(request).calls.values()
+        c
+        for c in recorder(request).calls.values()
         if migration_id is None or c.migration_id == migration_id
-    ]  # fmt: skip
+    ]
 
 
 @control.post("/faults", status_code=204)

@@ -102,9 +102,14 @@ class Recorder:
         self, system: System, action: str, key: str, body: dict[str, Any], response: dict[str, Any]
     ) -> CallRecord:
         record = CallRecord(
-            system=system, action=action, migration_id=str(body.get("migration_id", "")),
-            idempotency_key=key, deliveries=1, first_received_at=datetime.now(UTC), body=body,
+            system=system,
+            action=action,
+            migration_id=str(body.get("migration_id", "")),
+            idempotency_key=key,
+            deliveries=1,
+            first_received_at=datetime.now(UTC),
+            body=body,
             response=response,
-        )  # fmt: skip
+        )
         self.calls[(system, key)] = record
         return record

@@ -9,11 +9,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, ViewportSize, async_playwright
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1400, "height": 1000}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1400, "height": 1000}
 # Headless, and quiet: this machine reaches no network, so Chromium's background calls
 # would only fail; as root it needs --no-sandbox.
 FLAGS = [

@@ -16,7 +16,7 @@ from settings import Settings
 
 
 def settings_for(**overrides: Any) -> Settings:
-    return Settings(api_tokens_file="config/dev-tokens.json", **overrides)  # type: ignore[arg-type]
+    return Settings.model_validate({"api_tokens_file": "config/dev-tokens.json", **overrides})
 
 
 @asynccontextmanager

@@ -12,20 +12,46 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 KEYS = [
-    *(f"{metric}_{path}" for metric in ("events", "workflow_tasks", "history_bytes")
-      for path in ("happy_path", "seed_story", "withdrawal")),
-    "api_migrations_per_s", "bare_per_s", "throughput_ratio", "migrations_per_day_capacity",
-    "escalation_p99_s", "bare_timer_p99_s", "escalation_p99_ratio",
-    "query_p99_ms", "update_p99_ms", "query_p99_ratio", "update_p99_ratio",
-    "rss_mib_per_1k_open", "bare_rss_mib_per_1k_open",
-]  # fmt: skip
+    *(
+        f"{metric}_{path}"
+        for metric in ("events", "workflow_tasks", "history_bytes")
+        for path in ("happy_path", "seed_story", "withdrawal")
+    ),
+    "api_migrations_per_s",
+    "bare_per_s",
+    "throughput_ratio",
+    "migrations_per_day_capacity",
+    "escalation_p99_s",
+    "bare_timer_p99_s",
+    "escalation_p99_ratio",
+    "query_p99_ms",
+    "update_p99_ms",
+    "query_p99_ratio",
+    "update_p99_ratio",
+    "rss_mib_per_1k_open",
+    "bare_rss_mib_per_1k_open",
+]
 
 
 @pytest.mark.timeout(300)
 def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "bench.run", "--n", "2", "--concurrency", "2",
-               "--storm", "4", "--storm-window", "8", "--scale", "10,20",
-               "--results", str(tmp_path)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--n",
+        "2",
+        "--concurrency",
+        "2",
+        "--storm",
+        "4",
+        "--storm-window",
+        "8",
+        "--scale",
+        "10,20",
+        "--results",
+        str(tmp_path),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=280)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((tmp_path / "latest.json").read_text())

@@ -55,8 +55,11 @@ def test_start_order_follows_health() -> None:
 def test_worker_and_api_get_every_setting_they_need() -> None:
     needed = {"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TASK_QUEUE"}
     worker_needs = needed | {
-        "LOSING_OPERATOR_URL", "FIELD_SERVICE_URL", "NOTIFICATIONS_URL", "PAYMENTS_URL",
-    }  # fmt: skip
+        "LOSING_OPERATOR_URL",
+        "FIELD_SERVICE_URL",
+        "NOTIFICATIONS_URL",
+        "PAYMENTS_URL",
+    }
     assert {n.upper() for n in Settings.model_fields} >= worker_needs | {"API_TOKENS_FILE"}
     assert set(COMPOSE["services"]["worker"]["environment"]) >= worker_needs
     assert "WORKER_METRICS_ADDRESS" in COMPOSE["services"]["worker"]["environment"]

@@ -17,11 +17,21 @@ with workflow.unsafe.imports_passed_through():  # this module also defines a wor
     from workflows.line_migration import LineMigrationWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
-PATHS = {"seed_story", "withdrawn_proposed", "withdrawn_confirmed", "withdrawn_scheduled",
-         "failed_validation", "failed_visit", "tickets", "continue_as_new",
-         "completed_after_worker_restart", "rebooked_after_customer_absent",
-         "rebooked_after_no_show", "failed_without_service_restored",
-         "withdrawn_without_service_restored"}  # fmt: skip
+PATHS = {
+    "seed_story",
+    "withdrawn_proposed",
+    "withdrawn_confirmed",
+    "withdrawn_scheduled",
+    "failed_validation",
+    "failed_visit",
+    "tickets",
+    "continue_as_new",
+    "completed_after_worker_restart",
+    "rebooked_after_customer_absent",
+    "rebooked_after_no_show",
+    "failed_without_service_restored",
+    "withdrawn_without_service_restored",
+}
 
 
 def history(path: Path) -> WorkflowHistory:

@@ -23,8 +23,10 @@ def test_mtls_reads_the_certificate_files(tmp_path: Path, monkeypatch: pytest.Mo
     tls = connection.options(Settings())["tls"]
     assert isinstance(tls, TLSConfig)
     assert (tls.client_cert, tls.client_private_key, tls.server_root_ca_cert) == (
-        b"-----cert-----", b"-----key-----", b"-----ca-----",
-    )  # fmt: skip
+        b"-----cert-----",
+        b"-----key-----",
+        b"-----ca-----",
+    )
     assert tls.domain == "temporal.internal"
 
 
@@ -50,12 +52,22 @@ def test_a_certificate_without_its_key_is_refused(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_log_line_is_one_json_object_with_temporal_context() -> None:
-    record = logging.LogRecord("temporalio.activity", logging.INFO, __file__, 1, "%s answered %s",
-                               ("http://fs/visits", 201), None)  # fmt: skip
+    record = logging.LogRecord(
+        "temporalio.activity",
+        logging.INFO,
+        __file__,
+        1,
+        "%s answered %s",
+        ("http://fs/visits", 201),
+        None,
+    )
     record.temporal_activity = {
-        "workflow_id": "mig-1", "workflow_run_id": "run-1", "activity_type": "book_visit",
-        "attempt": 2, "task_queue": "q",
-    }  # fmt: skip
+        "workflow_id": "mig-1",
+        "workflow_run_id": "run-1",
+        "activity_type": "book_visit",
+        "attempt": 2,
+        "task_queue": "q",
+    }
     record.fields = {"step": "mig-1/run-1/visit-1"}
     token = logs.request_context.set({"subject": "marta", "role": "dispatch"})
     try:
@@ -64,7 +76,10 @@ def test_a_log_line_is_one_json_object_with_temporal_context() -> None:
         logs.request_context.reset(token)
     assert line["message"] == "http://fs/visits answered 201" and line["level"] == "info"
     assert (line["migration_id"], line["run_id"], line["activity"], line["attempt"]) == (
-        "mig-1", "run-1", "book_visit", 2,
-    )  # fmt: skip
+        "mig-1",
+        "run-1",
+        "book_visit",
+        2,
+    )
     assert line["subject"] == "marta" and line["step"] == "mig-1/run-1/visit-1"
     assert "task_queue" not in line

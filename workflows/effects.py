@@ -9,9 +9,11 @@ from typing import Any, assert_never
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.field_service import FieldService
+    from activities.http import BUSINESS_REFUSAL
     from activities.losing_operator import LosingOperatorGateway
     from activities.messages import (
         CustomerMessage,
@@ -218,3 +220,13 @@ async def _call(
 def _with_key(summary: str, key: str) -> str:
     """The Web UI shows this beside the activity: the effect, and the key that makes it once."""
     return f"{summary} (idempotency key {key})"
+
+
+def reason(err: ActivityError) -> str:
+    """Why an external system refused or failed, in its own words."""
+    return str(err.cause.message if isinstance(err.cause, ApplicationError) else err.cause or err)
+
+
+def is_refusal(err: ActivityError) -> bool:
+    """A final "no" from the system (a 4xx), not a fault that retries could outlast."""
+    return isinstance(err.cause, ApplicationError) and err.cause.type == BUSINESS_REFUSAL

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.http import BUSINESS_REFUSAL
-    from domain import counters, lifecycle, promises, views, wording
+    from domain import lifecycle, views, wording
     from domain.commands import (
         AcknowledgeTicket,
         BookVisit,
@@ -36,9 +34,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.editing import UNDO_EFFECTS
     from domain.handlers import visits
-    from domain.models import LEGACY_RULES, RAINY_DAY_RULES, MigrationState, Snapshot, Ticket
+    from domain.models import LEGACY_RULES, RAINY_DAY_RULES, MigrationState, Ticket
+    from domain.views import Snapshot
     from workflows import effects
-    from workflows import search_attributes as sa
+    from workflows.visibility import Visibility
 
 UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
 # Migrations started before this patch keep the old rules, so their histories replay.
@@ -62,11 +61,7 @@ class LineMigrationWorkflow:
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
-        self._published: dict[str, sa.SearchValue] = {
-            pair.key.name: pair.value for pair in info.typed_search_attributes
-        }
-        # What earlier runs already counted: a continued run adds only what grows after it.
-        self._counted = counters.counts(start.state) if start.state else Counter()
+        self._visibility = Visibility(start.state)
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
@@ -85,9 +80,11 @@ class LineMigrationWorkflow:
         self._publish()
         s = self._state
         return Outcome(
-            migration_id=s.migration_id, stage=s.stage, reason=s.outcome_reason,
+            migration_id=s.migration_id,
+            stage=s.stage,
+            reason=s.outcome_reason,
             compensation=views.snapshot(s, workflow.now()).compensation,
-        )  # fmt: skip
+        )
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -125,9 +122,10 @@ class LineMigrationWorkflow:
                 order = await effects.book_visit(self._state, cmd, revision)
             except ActivityError as err:
                 raise ApplicationError(
-                    f"field service did not book the visit: {_cause(err)}",
-                    type="conflict", non_retryable=True,
-                ) from err  # fmt: skip
+                    f"field service did not book the visit: {effects.reason(err)}",
+                    type="conflict",
+                    non_retryable=True,
+                ) from err
             accepted = cmd.model_copy(update={"work_order_id": order.reference})
             return self._decide(accepted)
 
@@ -209,9 +207,9 @@ class LineMigrationWorkflow:
         try:
             receipt = await effects.open_order(self._state)
         except ActivityError as err:
-            if _cause_type(err) != BUSINESS_REFUSAL:
+            if not effects.is_refusal(err):
                 raise
-            reason = f"the losing operator refused the migration: {_cause(err)}"
+            reason = f"the losing operator refused the migration: {effects.reason(err)}"
             self._state = lifecycle.line_rejected(self._state, workflow.now(), reason)
             return
         self._state = lifecycle.line_validated(self._state, workflow.now(), receipt.reference)
@@ -251,7 +249,7 @@ class LineMigrationWorkflow:
             )
         except ActivityError as err:
             self._state = lifecycle.effect_failed(
-                self._state, workflow.now(), effect.kind.value, _cause(err)
+                self._state, workflow.now(), effect.kind.value, effects.reason(err)
             )
 
     async def _sleep_until_something_changes(self) -> None:
@@ -267,39 +265,11 @@ class LineMigrationWorkflow:
             return
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                changed, timeout=timeout, timeout_summary=_timer_summary(self._state, due)
+                changed, timeout=timeout, timeout_summary=wording.timer_summary(self._state, due)
             )
 
     def _publish(self) -> None:
-        """Upsert only the search attributes that changed, and the Web UI's current details."""
-        self._count()
-        values = sa.current(self._state)
-        updates = [
-            key.value_set(values[key.name]) if values[key.name] is not None else key.value_unset()
-            for key in sa.ALL
-            if values[key.name] != self._published.get(key.name)
-        ]
-        if updates:
-            workflow.upsert_search_attributes(updates)
-            self._published = values
-        owner = views.owner(self._state)
-        workflow.set_current_details(
-            f"**{self._state.stage.value}** · owner: {owner.party or 'nobody'}"
-            f" · next deadline: {_iso(views.next_deadline(self._state))}"
-            f" · escalation level {views.escalation_level(self._state)}"
-            + (" · **customer without service**" if self._state.customer_without_service else "")
-            + f"\n\nNext step: {wording.next_step(self._state)}"
-        )
-
-    def _count(self) -> None:
-        """Add to the product counters what grew since last time (the SDK skips replays)."""
-        now = counters.counts(self._state)
-        meter = workflow.metric_meter()
-        for (name, labels), n in counters.growth(self._counted, now).items():
-            meter.create_counter(name, counters.DESCRIPTIONS[name]).add(n, dict(labels))
-            if name == counters.ESCALATIONS:
-                workflow.logger.warning("%s escalation(s) at level %s", n, dict(labels)["level"])
-        self._counted = now
+        self._visibility.publish(self._state)
 
     def _history_is_long(self) -> bool:
         info = workflow.info()
@@ -317,31 +287,3 @@ class LineMigrationWorkflow:
                 line_key=s.line_key, sales_agent=s.sales_agent, request=s.request, state=s
             )
         )
-
-
-def _cause(err: ActivityError) -> str:
-    return str(err.cause.message if isinstance(err.cause, ApplicationError) else err.cause or err)
-
-
-def _cause_type(err: ActivityError) -> str | None:
-    return err.cause.type if isinstance(err.cause, ApplicationError) else None
-
-
-def _iso(t: datetime | None) -> str:
-    return t.isoformat() if t else "none"
-
-
-def _timer_summary(state: MigrationState, due: datetime | None) -> str:
-    """What the Web UI shows on the timer: which promise, due when, what happens then."""
-    interval = state.request.policy.escalation_interval
-    parts = []
-    for p in state.promises:
-        if due is None or promises.next_attention(p, interval) != due:
-            continue
-        level = p.escalation_level + 1
-        then = f"level {level} escalation to the {wording.LEVEL_WORDS[level]}"
-        if p.escalation_level == 0:
-            parts.append(f"Promise {p.id}: {wording.promise_words(state, p)}. If not kept: {then}")
-        else:
-            parts.append(f"Promise {p.id} still broken ({wording.promise_words(state, p)}): {then}")
-    return "; ".join(parts) or f"next deadline {_iso(due)}"

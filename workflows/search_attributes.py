@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from temporalio.common import (
     SearchAttributeIndexedValueType,
@@ -24,10 +25,16 @@ NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 # A keyed hash of the line number: searchable by whoever knows the number, readable by no one.
 LINE_NUMBER = SearchAttributeKey.for_keyword("LineNumber")
 
-ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
-    STAGE, LOSING_OPERATOR, SALES_AGENT, TECHNICIAN, ESCALATION_LEVEL, WITHOUT_SERVICE,
-    NEXT_DEADLINE, LINE_NUMBER,
-)  # fmt: skip
+ALL: tuple[SearchAttributeKey[Any], ...] = (
+    STAGE,
+    LOSING_OPERATOR,
+    SALES_AGENT,
+    TECHNICIAN,
+    ESCALATION_LEVEL,
+    WITHOUT_SERVICE,
+    NEXT_DEADLINE,
+    LINE_NUMBER,
+)
 
 _CLI_TYPES = {
     SearchAttributeIndexedValueType.KEYWORD: "Keyword",

@@ -38,7 +38,8 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.models import Actor, Snapshot, Ticket
+from domain.models import Actor, Ticket
+from domain.views import Snapshot
 from settings import Settings
 from workflows.line_migration import LineMigrationWorkflow as Wf
 

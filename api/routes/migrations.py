@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -26,8 +22,10 @@ from api.schemas import (
     canonical,
 )
 from domain.commands import StartMigration
-from domain.models import Customer, Line, MigrationRequest, Snapshot, Stage
+from domain.models import Customer, Line, MigrationRequest, Stage
 from domain.policy import MigrationPolicy
+from domain.views import Snapshot
+from security import hashing
 from settings import Settings
 from workflows import search_attributes as sa
 
@@ -52,9 +50,9 @@ async def start_migration(
         offer=body.offer,
         policy=MigrationPolicy.model_validate(overrides),
     )
-    line_key = calls.line_key(settings.api_secret.get_secret_value(), body.line.number)
+    line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
-    digest = calls.request_hash(f"start/{principal.subject}", canonical(body))
+    digest = hashing.request_hash(f"start/{principal.subject}", canonical(body))
     snap = await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
     return linked(settings, snap)
 
@@ -80,7 +78,7 @@ async def lookup(
 ) -> MigrationPage:
     """Every migration of one line, the running one and earlier ones, newest first. The
     number travels in the body (access logs keep URLs) and is searched as its keyed hash."""
-    line_key = calls.line_key(settings.api_secret.get_secret_value(), body.line_number)
+    line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line_number)
     query = f"{sa.LINE_NUMBER.name} = '{line_key}'"
     async with calls.temporal_errors("(lookup)"):
         found = [_summary(settings, w) async for w in client.list_workflows(query, limit=PAGE_SIZE)]
@@ -108,7 +106,7 @@ async def list_migrations(
         clauses.append(f"{sa.WITHOUT_SERVICE.name} = {str(without_service).lower()}")
     if losing_operator is not None:
         clauses.append(f"{sa.LOSING_OPERATOR.name} = '{losing_operator}'")
-    token = _unseal(settings.api_secret.get_secret_value(), page_token) if page_token else None
+    token = _page_token(settings, page_token) if page_token else None
     pages = client.list_workflows(" AND ".join(clauses), page_size=PAGE_SIZE, next_page_token=token)
     async with calls.temporal_errors("(list)"):
         await pages.fetch_next_page()
@@ -116,7 +114,7 @@ async def list_migrations(
     nxt = pages.next_page_token
     return MigrationPage(
         items=items,
-        next_page_token=_seal(settings.api_secret.get_secret_value(), nxt) if nxt else None,
+        next_page_token=hashing.seal(settings.api_secret.get_secret_value(), nxt) if nxt else None,
     )
 
 
@@ -141,19 +139,9 @@ def _stage(value: str | None) -> Stage | None:
     return Stage(value) if value is not None and value in set(Stage) else None
 
 
-def _seal(secret: str, token: bytes) -> str:
-    """Sign Temporal's page token so that only tokens we gave ever reach the server."""
-    mac = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(mac + token).decode()
-
-
-def _unseal(secret: str, sealed: str) -> bytes:
-    try:
-        raw = base64.urlsafe_b64decode(sealed)
-    except (binascii.Error, ValueError):
-        raw = b""
-    mac, token = raw[:16], raw[16:]
-    expected = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:16]
-    if not token or not hmac.compare_digest(mac, expected):
+def _page_token(settings: Settings, sealed: str) -> bytes:
+    """Only page tokens this API gave ever reach the server."""
+    token = hashing.unseal(settings.api_secret.get_secret_value(), sealed)
+    if token is None:
         raise ApiError(422, "invalid_request", "page_token is not a token this API gave")
     return token

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import escalation, promises
-from domain.models import PromiseName, PromiseStatus
+from domain.models import Promise, PromiseName, PromiseStatus
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 INTERVAL = timedelta(hours=4)
@@ -16,7 +16,7 @@ INTERVAL = timedelta(hours=4)
 steps = st.lists(st.integers(min_value=0, max_value=40 * 3600), min_size=1, max_size=30)
 
 
-def ledger(window_s: int) -> list:  # type: ignore[type-arg]
+def ledger(window_s: int) -> list[Promise]:
     return promises.open_promise([], PromiseName.VISIT, T0, T0 + timedelta(seconds=window_s))
 
 

@@ -9,6 +9,7 @@ import pytest
 from domain import compensation, lifecycle, views
 from domain.commands import (
     BookVisit,
+    Command,
     Confirm,
     ConfirmLineRelease,
     EffectKind,
@@ -31,15 +32,20 @@ def proposed(rules: int = LEGACY_RULES) -> MigrationState:
     return lifecycle.line_validated(state, T0, "order-1")
 
 
-def run(state: MigrationState, cmd, at: datetime) -> MigrationState:  # type: ignore[no-untyped-def]
+def run(state: MigrationState, cmd: Command, at: datetime) -> MigrationState:
     assert lifecycle.refusal(state, cmd) is None
     return lifecycle.apply(state, cmd, at).state
 
 
 def scheduled(technician: str = "luca", rules: int = LEGACY_RULES) -> MigrationState:
     state = run(proposed(rules), Confirm(actor=DARIO, channel="phone"), T0)
-    cmd = BookVisit(actor=DARIO, technician_id=technician, window_start=T0 + HOUR,
-                    window_end=T0 + 4 * HOUR, work_order_id="wo-1")  # fmt: skip
+    cmd = BookVisit(
+        actor=DARIO,
+        technician_id=technician,
+        window_start=T0 + HOUR,
+        window_end=T0 + 4 * HOUR,
+        work_order_id="wo-1",
+    )
     return run(state, cmd, T0)
 
 
@@ -74,14 +80,19 @@ def test_withdrawal_unwinds_in_reverse_order() -> None:
     decision = lifecycle.apply(scheduled(), Withdraw(actor=DARIO, reason="no"), T0 + HOUR)
     kinds = [e.kind for e in decision.effects]
     assert kinds == [
-        EffectKind.CANCEL_VISIT, EffectKind.CANCEL_MIGRATION_ORDER, EffectKind.NOTIFY_WITHDRAWAL,
-    ]  # fmt: skip
+        EffectKind.CANCEL_VISIT,
+        EffectKind.CANCEL_MIGRATION_ORDER,
+        EffectKind.NOTIFY_WITHDRAWAL,
+    ]
     assert decision.state.compensations == []
 
 
 def test_idempotency_key_reused_with_another_body_is_refused() -> None:
-    state = run(proposed(), Confirm(actor=DARIO, channel="phone", idempotency_key="k1",
-                                    request_hash="h1"), T0)  # fmt: skip
+    state = run(
+        proposed(),
+        Confirm(actor=DARIO, channel="phone", idempotency_key="k1", request_hash="h1"),
+        T0,
+    )
     other = Withdraw(actor=DARIO, reason="x", idempotency_key="k1", request_hash="h2")
     refusal = lifecycle.refusal(state, other)
     assert refusal is not None and refusal.kind is RefusalKind.IDEMPOTENCY_MISMATCH

@@ -17,6 +17,7 @@ from domain.commands import (
     Confirm,
     ConfirmLineRelease,
     ConfirmServiceRestored,
+    Decision,
     EffectKind,
     OpenTicket,
     ReportServiceLoss,
@@ -49,14 +50,19 @@ def rainy_scheduled() -> MigrationState:
     return scheduled(rules=RAINY_DAY_RULES)
 
 
-def failed(state: MigrationState, reason: FailureReason, at: timedelta = 2 * HOUR):
+def failed(state: MigrationState, reason: FailureReason, at: timedelta = 2 * HOUR) -> Decision:
     cmd = ReportVisit(actor=LUCA, outcome=VisitOutcome.FAILED, reason=reason, notes="note")
     return lifecycle.apply(state, cmd, T0 + at)
 
 
 def book(state: MigrationState, start: timedelta, at: timedelta) -> MigrationState:
-    cmd = BookVisit(actor=MARTA, technician_id="luca", window_start=T0 + start,
-                    window_end=T0 + start + 4 * HOUR, work_order_id="wo-2")  # fmt: skip
+    cmd = BookVisit(
+        actor=MARTA,
+        technician_id="luca",
+        window_start=T0 + start,
+        window_end=T0 + start + 4 * HOUR,
+        work_order_id="wo-2",
+    )
     return run(state, cmd, T0 + at)
 
 
@@ -117,7 +123,8 @@ def test_technician_no_show_owes_the_sum_once_and_dispatch_rebooks() -> None:
     assert visit.status is PromiseStatus.BREACHED and not visit.pending
     kinds = [e.kind for e in decision.effects]
     assert kinds == [EffectKind.ESCALATE, EffectKind.NOTIFY_VISIT_MISSED]
-    assert "technician luca visits the customer" in decision.effects[0].escalation.summary  # type: ignore[union-attr]
+    notice = decision.effects[0].escalation
+    assert notice is not None and "technician luca visits the customer" in notice.summary
     assert views.owner(s).party is Party.DISPATCH
     later = lifecycle.escalate(s, T0 + 20 * HOUR).state  # the ladder stops for a lapsed visit
     assert compensation.total(later, T0 + 20 * HOUR).amount_cents == MISSED
@@ -184,7 +191,7 @@ COMMANDS: list[Command] = [
         window_start=T0 + 90 * HOUR,
         window_end=T0 + 94 * HOUR,
         work_order_id="wo",
-    ),  # fmt: skip
+    ),
     ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED),
     *(ReportVisit(actor=LUCA, outcome=VisitOutcome.FAILED, reason=r) for r in FailureReason),
     ReportServiceLoss(actor=GATEWAY, reported_via="gateway"),

@@ -43,9 +43,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def embedded_stack(root: Path) -> Iterator[Stack]:
     """A stack on free ports, headless, logging to `root`, the gateway answering quickly."""
     s = start_on_free_ports(
-        db_file=root / "dev.db", ui=True, log_dir=root,
+        db_file=root / "dev.db",
+        ui=True,
+        log_dir=root,
         extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT},
-    )  # fmt: skip
+    )
     try:
         yield s
     finally:

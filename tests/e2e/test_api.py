@@ -18,38 +18,51 @@ async def until(
 ) -> dict[str, Any]:
     """Poll the snapshot (bounded) until a background step shows in it."""
     for _ in range(300):
-        snap = (await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))).json()
+        snap: dict[str, Any] = (
+            await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
+        ).json()
         if check(snap):
-            return snap  # type: ignore[no-any-return]
+            return snap
         await asyncio.sleep(0.1)
     raise AssertionError(f"never happened; last snapshot: {snap}")
 
 
 async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) -> None:
     mid = await create(api)
-    r = await api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                       headers=auth("sales"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
     assert r.status_code == 200 and r.json()["stage"] == "confirmed"
-    again = await api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                           headers=auth("care"))  # fmt: skip
+    again = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("care")
+    )
     assert again.status_code == 409
     assert again.json()["error"]["message"].startswith("already confirmed by dario at ")
 
-    r = await api.post(f"/migrations/{mid}/appointment",
-                       json={"technician_id": "luca", **window()}, headers=auth("dispatch"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/appointment",
+        json={"technician_id": "luca", **window()},
+        headers=auth("dispatch"),
+    )
     assert r.status_code == 200 and r.json()["stage"] == "scheduled"
-    r = await api.post(f"/migrations/{mid}/tickets", json={"channel": "twitter", "summary": "when?"},
-                       headers=auth("care"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/tickets",
+        json={"channel": "twitter", "summary": "when?"},
+        headers=auth("care"),
+    )
     assert r.status_code == 201 and r.json()["ticket_id"] == "T1" and r.json()["status"] == "open"
-    r = await api.post(f"/migrations/{mid}/tickets/T1/acknowledgement", json={},
-                       headers=auth("technician"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/tickets/T1/acknowledgement", json={}, headers=auth("technician")
+    )
     assert r.status_code == 200 and r.json()["acknowledged_by"] == "luca"
 
-    r = await api.post(f"/migrations/{mid}/visit", json={"outcome": "activated"},
-                       headers=auth(SARA))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth(SARA)
+    )
     assert r.status_code == 404  # sara sees only her own migrations
-    r = await api.post(f"/migrations/{mid}/visit", json={"outcome": "activated"},
-                       headers=auth("technician"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth("technician")
+    )
     assert r.status_code == 200 and r.json()["contract_effective"] is True
 
     # The losing operator's gateway releases the old line and calls the API back.
@@ -57,11 +70,18 @@ async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) 
     assert done["owner"]["party"] is None
     calls = (await sims.get("/calls", params={"migration_id": mid})).json()
     actions = sorted(c["action"] for c in calls)
-    assert actions == sorted([
-        "open_order", "customer:confirmation_call", "book_visit",
-        "customer:notify_visit_booked", "forward_ticket", "release", "mandate",
-        "customer:notify_activation",
-    ])  # fmt: skip
+    assert actions == sorted(
+        [
+            "open_order",
+            "customer:confirmation_call",
+            "book_visit",
+            "customer:notify_visit_booked",
+            "forward_ticket",
+            "release",
+            "mandate",
+            "customer:notify_activation",
+        ]
+    )
 
 
 async def test_error_codes(api: httpx.AsyncClient) -> None:
@@ -81,22 +101,36 @@ async def test_error_codes(api: httpx.AsyncClient) -> None:
     r = await api.post("/migrations", json=bad, headers=auth("sales"))
     assert r.status_code == 422
     assert [d["field"] for d in r.json()["error"]["details"]] == ["customer.phone"]
-    r = await api.post(f"/migrations/{mid}/confirmation", json={"channel": "x", "by": "dario"},
-                       headers=auth("sales"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/confirmation",
+        json={"channel": "x", "by": "dario"},
+        headers=auth("sales"),
+    )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "by"
-    r = await api.post(f"/migrations/{mid}/appointment",
-                       json={"technician_id": "luca", **window(hours_from_now=-30)},
-                       headers=auth("dispatch"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/appointment",
+        json={"technician_id": "luca", **window(hours_from_now=-30)},
+        headers=auth("dispatch"),
+    )
     assert r.status_code == 422 and "future" in r.text
-    r = await api.post(f"/migrations/{mid}/confirmation", content=b'{"channel": ',
-                       headers={**auth("sales"), "Content-Type": "application/json"})  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/confirmation",
+        content=b'{"channel": ',
+        headers={**auth("sales"), "Content-Type": "application/json"},
+    )
     assert r.status_code == 422
     for content, kind in ((b"\xff\xfe{", "application/json"), (b"channel=phone", "text/plain")):
-        r = await api.post(f"/migrations/{mid}/confirmation", content=content,
-                           headers={**auth("sales"), "Content-Type": kind})  # fmt: skip
+        r = await api.post(
+            f"/migrations/{mid}/confirmation",
+            content=content,
+            headers={**auth("sales"), "Content-Type": kind},
+        )
         assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request", r.text
-    r = await api.post(f"/migrations/{mid}/confirmation", content=b"x" * 100_000,
-                       headers={**auth("sales"), "Content-Type": "application/json"})  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/confirmation",
+        content=b"x" * 100_000,
+        headers={**auth("sales"), "Content-Type": "application/json"},
+    )
     assert r.status_code == 413
     r = await api.post(
         "/migrations", json=migration_body(confirmation="PT0S"), headers=auth("sales")
@@ -125,15 +159,21 @@ async def test_retries_with_the_same_key_do_nothing_twice(
     assert again.json()["migration_id"] == mid
 
     ckey = str(uuid.uuid4())
-    answers = await asyncio.gather(*(
-        api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                 headers=auth("sales", ckey))
-        for _ in range(3)
-    ))  # fmt: skip
+    answers = await asyncio.gather(
+        *(
+            api.post(
+                f"/migrations/{mid}/confirmation",
+                json={"channel": "phone"},
+                headers=auth("sales", ckey),
+            )
+            for _ in range(3)
+        )
+    )
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert len({a.json()["confirmed_at"] for a in answers}) == 1
-    other = await api.post(f"/migrations/{mid}/confirmation", json={"channel": "email"},
-                           headers=auth("sales", ckey))  # fmt: skip
+    other = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "email"}, headers=auth("sales", ckey)
+    )
     assert other.status_code == 422, other.text
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     snap = await until(api, mid, lambda s: True)
@@ -145,11 +185,15 @@ async def test_retries_with_the_same_key_do_nothing_twice(
 
 async def test_listing_filters(api: httpx.AsyncClient) -> None:
     late = await create(api, technician_contact=1, escalation_interval=3600)
-    await api.post(f"/migrations/{late}/confirmation", json={"channel": "phone"},
-                   headers=auth("sales"))  # fmt: skip
+    await api.post(
+        f"/migrations/{late}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
     dark = await create(api)
-    r = await api.post(f"/migrations/{dark}/service-loss", json={"reported_via": "gateway"},
-                       headers=auth("operator"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{dark}/service-loss",
+        json={"reported_via": "gateway"},
+        headers=auth("operator"),
+    )
     assert r.status_code == 200 and r.json()["customer_without_service"] is True
     await until(api, late, lambda s: s["escalation_level"] == 1)
 
@@ -178,16 +222,28 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("POST", "/migrations/{id}/confirmation", {"channel": "phone"}, {"sales", "care"}),
     ("POST", "/migrations/{id}/withdrawal", {"reason": "x"}, {"sales", "care"}),
     ("POST", "/migrations/{id}/appointment", {"technician_id": "luca"}, {"dispatch"}),
-    ("POST", "/migrations/{id}/visit", {"outcome": "failed", "reason": "customer_absent"},
-     {"technician"}),
+    (
+        "POST",
+        "/migrations/{id}/visit",
+        {"outcome": "failed", "reason": "customer_absent"},
+        {"technician"},
+    ),
     ("POST", "/migrations/{id}/service-loss", {"reported_via": "x"}, {"operator", "care"}),
-    ("POST", "/migrations/{id}/service-restored", {"how": "old_line_reinstated"},
-     {"operator", "care", "technician"}),
+    (
+        "POST",
+        "/migrations/{id}/service-restored",
+        {"how": "old_line_reinstated"},
+        {"operator", "care", "technician"},
+    ),
     ("POST", "/migrations/{id}/line-release", {}, {"operator"}),
-    ("POST", "/migrations/{id}/tickets", {"channel": "x", "summary": "y"},
-     {"care", "sales", "technician"}),
+    (
+        "POST",
+        "/migrations/{id}/tickets",
+        {"channel": "x", "summary": "y"},
+        {"care", "sales", "technician"},
+    ),
     ("POST", "/migrations/{id}/tickets/T1/acknowledgement", {}, {"technician", "dispatch"}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("method", "path", "body", "allowed"), ENDPOINTS)
@@ -201,8 +257,9 @@ async def test_role_matrix(
     if "appointment" in path:
         body = {**body, **window()}
     for role in TOKENS:
-        r = await api.request(method, url, json=body if method == "POST" else None,
-                              headers=auth(role))  # fmt: skip
+        r = await api.request(
+            method, url, json=body if method == "POST" else None, headers=auth(role)
+        )
         if role in allowed:
             assert r.status_code in (200, 404, 422), (role, r.status_code, r.text)
         else:

@@ -17,9 +17,11 @@ from stack import Stack
 from tests.e2e.conftest import TOKENS
 
 CHECKS = [
-    not_a_server_error, status_code_conformance, content_type_conformance,
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
     response_schema_conformance,
-]  # fmt: skip
+]
 
 
 schema = schemathesis.openapi.from_dict(app.openapi())  # the document /openapi.json serves

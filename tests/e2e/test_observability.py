@@ -42,15 +42,18 @@ async def drive_with_an_escalation(api: httpx.AsyncClient) -> str:
 
 async def test_metrics_on_the_api_and_the_worker(api: httpx.AsyncClient, stack: Stack) -> None:
     await drive_with_an_escalation(api)
-    refused = await api.post("/migrations/nope/visit", json={"outcome": "activated"},
-                             headers=auth(SARA))  # fmt: skip
+    refused = await api.post(
+        "/migrations/nope/visit", json={"outcome": "activated"}, headers=auth(SARA)
+    )
     assert refused.status_code == 404
 
     text = (await api.get("/metrics")).text
     confirmation = "/migrations/{migration_id}/confirmation"
     assert series(text, "api_requests_total", route=confirmation, status="200") >= 1
-    assert series(text, "api_requests_total", route="/migrations/{migration_id}/visit",
-                  status="404") >= 1  # fmt: skip
+    assert (
+        series(text, "api_requests_total", route="/migrations/{migration_id}/visit", status="404")
+        >= 1
+    )
     assert series(text, "api_request_duration_seconds_count", route=confirmation) >= 1
     assert series(text, "migrations", stage="completed") >= 1
     assert "customers_without_service " in text

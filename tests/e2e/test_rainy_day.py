@@ -12,26 +12,37 @@ async def test_a_line_that_cannot_be_built_while_the_customer_has_no_service(
     api: httpx.AsyncClient, sims: httpx.AsyncClient
 ) -> None:
     mid = await create(api)
-    await api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                   headers=auth("sales"))  # fmt: skip
-    r = await api.post(f"/migrations/{mid}/service-restored", json={"how": "new_line_active"},
-                       headers=auth("care"))  # fmt: skip
+    await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
+    r = await api.post(
+        f"/migrations/{mid}/service-restored", json={"how": "new_line_active"}, headers=auth("care")
+    )
     assert r.status_code == 409 and "not without service" in r.json()["error"]["message"]
-    r = await api.post(f"/migrations/{mid}/appointment", json={"technician_id": "luca", **window()},
-                       headers=auth("dispatch"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/appointment",
+        json={"technician_id": "luca", **window()},
+        headers=auth("dispatch"),
+    )
     assert r.status_code == 200, r.text
-    r = await api.post(f"/migrations/{mid}/service-loss", json={"reported_via": "gateway"},
-                       headers=auth("operator"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/service-loss",
+        json={"reported_via": "gateway"},
+        headers=auth("operator"),
+    )
     assert r.status_code == 200 and r.json()["customer_without_service"] is True
 
-    r = await api.post(f"/migrations/{mid}/visit", json={"outcome": "failed"},
-                       headers=auth("technician"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/visit", json={"outcome": "failed"}, headers=auth("technician")
+    )
     assert r.status_code == 422
     detail = r.json()["error"]["details"][0]
     assert detail["field"] == "reason" and "customer_absent" in detail["reason"]
-    r = await api.post(f"/migrations/{mid}/visit",
-                       json={"outcome": "failed", "reason": "not_feasible", "notes": "no duct"},
-                       headers=auth("technician"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/visit",
+        json={"outcome": "failed", "reason": "not_feasible", "notes": "no duct"},
+        headers=auth("technician"),
+    )
     assert r.status_code == 200, r.text
     failed = r.json()
     assert failed["stage"] == "failed" and failed["customer_without_service"] is True
@@ -52,18 +63,26 @@ async def test_a_line_that_cannot_be_built_while_the_customer_has_no_service(
 
 async def test_a_customer_absent_is_rebooked(api: httpx.AsyncClient) -> None:
     mid = await create(api)
-    await api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                   headers=auth("sales"))  # fmt: skip
-    await api.post(f"/migrations/{mid}/appointment", json={"technician_id": "luca", **window()},
-                   headers=auth("dispatch"))  # fmt: skip
-    r = await api.post(f"/migrations/{mid}/visit",
-                       json={"outcome": "failed", "reason": "customer_absent"},
-                       headers=auth("technician"))  # fmt: skip
+    await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
+    await api.post(
+        f"/migrations/{mid}/appointment",
+        json={"technician_id": "luca", **window()},
+        headers=auth("dispatch"),
+    )
+    r = await api.post(
+        f"/migrations/{mid}/visit",
+        json={"outcome": "failed", "reason": "customer_absent"},
+        headers=auth("technician"),
+    )
     snap = r.json()
     assert r.status_code == 200 and snap["stage"] == "confirmed"
     assert snap["owner"]["party"] == "dispatch" and snap["missed_visits"][0]["by"] == "luca"
-    r = await api.post(f"/migrations/{mid}/appointment",
-                       json={"technician_id": "luca", **window(hours_from_now=30)},
-                       headers=auth("dispatch"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/appointment",
+        json={"technician_id": "luca", **window(hours_from_now=30)},
+        headers=auth("dispatch"),
+    )
     assert r.status_code == 200 and r.json()["stage"] == "scheduled"
     assert r.json()["compensation"]["amount_cents"] == 0

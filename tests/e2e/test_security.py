@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from typing import Any
 
 import httpx
 from google.protobuf import json_format
@@ -17,7 +18,7 @@ from tests.binaries import temporal_cli
 from tests.e2e.conftest import SARA, auth, create, migration_body, window
 
 
-async def raw_history(stack: Stack, migration_id: str) -> dict:  # type: ignore[type-arg]
+async def raw_history(stack: Stack, migration_id: str) -> dict[str, Any]:
     """The history as Temporal stores it, read by a client that has no codec."""
     plain = await Client.connect(stack.temporal_address)
     history = await plain.get_workflow_handle(migration_id).fetch_history()
@@ -30,8 +31,9 @@ async def test_temporal_holds_no_personal_data_in_plaintext(
     body = migration_body()
     r = await api.post("/migrations", json=body, headers=auth("sales"))
     mid = r.json()["migration_id"]
-    await api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                   headers=auth("sales"))  # fmt: skip
+    await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
     stored = json.dumps(await raw_history(stack, mid))
     personal = [*body["customer"].values(), body["line"]["number"], body["line"]["address"]]
     for value in personal:
@@ -48,8 +50,9 @@ async def test_the_codec_server_opens_payloads_for_auditors_only(
     events = (await raw_history(stack, mid))["events"]
     started = events[0]["workflowExecutionStartedEventAttributes"]["input"]
     document = json.dumps(started)
-    opened = await api.post("/codec/decode", content=document,
-                            headers={**auth("auditor"), "X-Namespace": "default"})  # fmt: skip
+    opened = await api.post(
+        "/codec/decode", content=document, headers={**auth("auditor"), "X-Namespace": "default"}
+    )
     assert opened.status_code == 200, opened.text
     inner = json_format.Parse(opened.text, Payloads()).payloads[0]
     assert json.loads(inner.data)["request"]["customer"]["name"] == "Mario Rossi"
@@ -72,8 +75,11 @@ async def test_the_codec_server_opens_payloads_for_auditors_only(
     )
     assert elsewhere.status_code == 401
 
-    preflight = {"Origin": ui, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization,content-type,x-namespace"}  # fmt: skip
+    preflight = {
+        "Origin": ui,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-namespace",
+    }
     ok = await api.options("/codec/decode", headers=preflight)
     assert ok.headers.get("access-control-allow-origin") == ui
     evil = await api.options(
@@ -112,12 +118,16 @@ async def test_every_write_is_in_the_audit_trail(api: httpx.AsyncClient) -> None
     mid = await create(api)
     url = f"/migrations/{mid}"
     r = await api.post(f"{url}/confirmation", json={"channel": "phone"}, headers=auth("care"))
-    r = await api.post(f"{url}/tickets", json={"channel": "mail", "summary": "when?"},
-                       headers=auth("sales"))  # fmt: skip
+    r = await api.post(
+        f"{url}/tickets", json={"channel": "mail", "summary": "when?"}, headers=auth("sales")
+    )
     timeline = (await api.get(url, headers=auth("auditor"))).json()["timeline"]
     who = {(e["event"], e["actor"], e["role"]) for e in timeline}
-    assert {("proposed", "dario", "sales"), ("confirmed", "giulia", "care"),
-            ("ticket_opened", "dario", "sales")} <= who  # fmt: skip
+    assert {
+        ("proposed", "dario", "sales"),
+        ("confirmed", "giulia", "care"),
+        ("ticket_opened", "dario", "sales"),
+    } <= who
     assert all(e["at"] for e in timeline)
     assert r.status_code == 201
 
@@ -140,10 +150,19 @@ async def test_temporals_own_cli_reads_plaintext_through_the_codec_server(
     async def customer_name(*codec: str) -> str:
         """The started event's input as the CLI shows it (JSON carries payload data base64)."""
         proc = await asyncio.create_subprocess_exec(
-            temporal_cli(), "workflow", "show", "--address", stack.temporal_address,
-            "-w", mid, "--output", "json", *codec,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            temporal_cli(),
+            "workflow",
+            "show",
+            "--address",
+            stack.temporal_address,
+            "-w",
+            mid,
+            "--output",
+            "json",
+            *codec,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await proc.communicate()
         assert proc.returncode == 0, err.decode()
         started = json.loads(out)["events"][0]["workflowExecutionStartedEventAttributes"]

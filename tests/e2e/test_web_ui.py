@@ -21,15 +21,19 @@ CIPHERTEXT = ("binary/encrypted", "encoding", "Decode failed")
 
 async def test_an_auditor_reads_a_migration_in_plaintext(api: httpx.AsyncClient) -> None:
     mid = await create(api)
-    r = await api.post(f"/migrations/{mid}/confirmation", json={"channel": "phone"},
-                       headers=auth("sales"))  # fmt: skip
+    r = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
     assert r.status_code == 200, r.text
     async with chromium() as browser:
         page = await browser.new_page(viewport=DESKTOP)
         await page.goto(r.json()["web_ui_url"])
         await expect(page.get_by_text('"offer": "fibra-1000"')).to_be_visible(timeout=20_000)
-        await expect(page.get_by_text("Promise confirmation: the customer's confirmation is to be "
-                                      "recorded by").first).to_be_visible()  # fmt: skip
+        await expect(
+            page.get_by_text(
+                "Promise confirmation: the customer's confirmation is to be recorded by"
+            ).first
+        ).to_be_visible()
         await page.screenshot(path=str(DOCS / "web-ui.png"))
 
         await page.get_by_role("tab", name="User Metadata").click()
@@ -55,9 +59,11 @@ async def test_an_auditor_reads_a_migration_in_plaintext(api: httpx.AsyncClient)
 
 
 def readme_link(query: str) -> str:
-    links = re.findall(r"\((http://127\.0\.0\.1:8233/namespaces/default/workflows\?query=[^)]+)\)",
-                       README.read_text())  # fmt: skip
-    return next(link for link in links if link.endswith(query))
+    links = re.findall(
+        r"\((http://127\.0\.0\.1:8233/namespaces/default/workflows\?query=[^)]+)\)",
+        README.read_text(),
+    )
+    return next(str(link) for link in links if link.endswith(query))
 
 
 async def test_the_readme_link_finds_escalated_migrations(

@@ -21,7 +21,8 @@ from tests.reliability.conftest import MIGRATIONS
 async def snapshot(api: httpx.AsyncClient, mid: str) -> dict[str, Any]:
     r = await api.get(f"/migrations/{mid}", headers=auth("auditor"))
     assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    snap: dict[str, Any] = r.json()
+    return snap
 
 
 async def wait_all(
@@ -58,9 +59,9 @@ async def post(
 
 
 async def start_many(api: httpx.AsyncClient, n: int, **policy: Any) -> list[str]:
-    answers = await asyncio.gather(*(
-        post(api, "/migrations", migration_body(**policy), "sales") for _ in range(n)
-    ))  # fmt: skip
+    answers = await asyncio.gather(
+        *(post(api, "/migrations", migration_body(**policy), "sales") for _ in range(n))
+    )
     assert all(a.status_code == 201 for a in answers), [a.text for a in answers]
     return [a.json()["migration_id"] for a in answers]
 
@@ -71,16 +72,25 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
         httpx.AsyncClient(base_url=stack.simulators_url) as sims,
     ):
         ids = await start_many(api, MIGRATIONS)
-        await asyncio.gather(*(
-            post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales") for m in ids
-        ))  # fmt: skip
+        await asyncio.gather(
+            *(
+                post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales")
+                for m in ids
+            )
+        )
         # Slow field service, so bookings are in flight when the worker dies.
         await sims.post("/faults", json={"system": "field_service", "latency_s": 1.0})
-        booking = asyncio.gather(*(
-            post(api, f"/migrations/{m}/appointment", {"technician_id": "luca", **window()},
-                 "dispatch")
-            for m in ids
-        ))  # fmt: skip
+        booking = asyncio.gather(
+            *(
+                post(
+                    api,
+                    f"/migrations/{m}/appointment",
+                    {"technician_id": "luca", **window()},
+                    "dispatch",
+                )
+                for m in ids
+            )
+        )
         await asyncio.sleep(0.6)
         stack.kill("worker")
         await sims.delete("/faults")
@@ -88,10 +98,12 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
         answers = await booking
         assert [a.status_code for a in answers] == [200] * len(ids), [a.text for a in answers]
         half = ids[: len(ids) // 2]
-        await asyncio.gather(*(
-            post(api, f"/migrations/{m}/visit", {"outcome": "activated"}, "technician")
-            for m in half
-        ))  # fmt: skip
+        await asyncio.gather(
+            *(
+                post(api, f"/migrations/{m}/visit", {"outcome": "activated"}, "technician")
+                for m in half
+            )
+        )
         await wait_all(api, half, lambda s: s["stage"] == "completed")
         await wait_all(api, ids[len(half) :], lambda s: s["stage"] == "scheduled")
 
@@ -113,9 +125,12 @@ async def test_server_down_past_due_timers(stack: Stack) -> None:
         httpx.AsyncClient(base_url=stack.simulators_url) as sims,
     ):
         ids = await start_many(api, MIGRATIONS, technician_contact=4, escalation_interval=3600)
-        await asyncio.gather(*(
-            post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales") for m in ids
-        ))  # fmt: skip
+        await asyncio.gather(
+            *(
+                post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales")
+                for m in ids
+            )
+        )
         stack.stop_one("temporal")  # every technician_contact comes due while it is down
         await asyncio.sleep(6)
         began = time.monotonic()
@@ -124,9 +139,10 @@ async def test_server_down_past_due_timers(stack: Stack) -> None:
         recovery_s = time.monotonic() - began
         calls = (await sims.get("/calls")).json()
         escalations = Counter(
-            c["migration_id"] for c in calls
+            c["migration_id"]
+            for c in calls
             if c["migration_id"] in set(ids) and c["action"] == "escalation:technician_contact:1"
-        )  # fmt: skip
+        )
         assert escalations == Counter(ids)  # fired once each: not lost, not doubled
         print(f"recovery after restart: {recovery_s:.1f}s for {len(ids)} migrations")
 
@@ -138,17 +154,24 @@ async def test_api_restarted_under_retries(stack: Stack) -> None:
     ):
         bodies = [migration_body() for _ in range(MIGRATIONS)]
         keys = [str(uuid.uuid4()) for _ in bodies]
-        first = asyncio.gather(*(
-            api.post("/migrations", json=b, headers=auth("sales", k)) for b, k in zip(bodies, keys, strict=True)
-        ), return_exceptions=True)  # fmt: skip
+        first = asyncio.gather(
+            *(
+                api.post("/migrations", json=b, headers=auth("sales", k))
+                for b, k in zip(bodies, keys, strict=True)
+            ),
+            return_exceptions=True,
+        )
         await asyncio.sleep(0.05)
         stack.kill("api")
         await first  # some answered, some cut off: the clients cannot know which
         stack.launch("api")
         stack.wait_healthy(f"{stack.api_url}/healthz", "api")
-        again = await asyncio.gather(*(
-            api.post("/migrations", json=b, headers=auth("sales", k)) for b, k in zip(bodies, keys, strict=True)
-        ))  # fmt: skip
+        again = await asyncio.gather(
+            *(
+                api.post("/migrations", json=b, headers=auth("sales", k))
+                for b, k in zip(bodies, keys, strict=True)
+            )
+        )
         assert [r.status_code for r in again] == [201] * len(bodies)
         ids = [r.json()["migration_id"] for r in again]
         await wait_all(
@@ -187,8 +210,12 @@ async def test_sigterm_lets_in_flight_activities_finish(stack: Stack) -> None:
 
         stack.launch("worker")
         for mid in ids:
-            r = await post(api, f"/migrations/{mid}/appointment",
-                           {"technician_id": "luca", **window()}, "dispatch")  # fmt: skip
+            r = await post(
+                api,
+                f"/migrations/{mid}/appointment",
+                {"technician_id": "luca", **window()},
+                "dispatch",
+            )
             assert r.status_code == 200, r.text
         calls = [c for c in (await sims.get("/calls")).json() if c["migration_id"] in ids]
         assert all(c["deliveries"] == 1 for c in calls)  # nothing delivered twice

@@ -67,5 +67,7 @@ async def test_load_through_the_api(stack: Stack) -> None:
                 break
             await asyncio.sleep(1)
         assert listed == set(created) and len(created) == LOAD  # none lost, none extra
-        print(f"load: {LOAD} migrations by {CLIENTS} clients completed in "
-              f"{time.monotonic() - began:.0f}s")  # fmt: skip
+        print(
+            f"load: {LOAD} migrations by {CLIENTS} clients completed in "
+            f"{time.monotonic() - began:.0f}s"
+        )

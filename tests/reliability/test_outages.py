@@ -39,13 +39,18 @@ async def test_field_service_down_then_hanging(stack: Stack) -> None:
     ):
         ids = await start_many(api, MIGRATIONS, technician_contact=3, escalation_interval=3600)
         await sims.post("/faults", json={"system": "field_service", "fail_next": 100_000})
-        await asyncio.gather(*(
-            post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales") for m in ids
-        ))  # fmt: skip
-        tickets = await asyncio.gather(*(
-            post(api, f"/migrations/{m}/tickets", {"channel": "phone", "summary": "?"}, "care")
-            for m in ids
-        ))  # fmt: skip
+        await asyncio.gather(
+            *(
+                post(api, f"/migrations/{m}/confirmation", {"channel": "phone"}, "sales")
+                for m in ids
+            )
+        )
+        tickets = await asyncio.gather(
+            *(
+                post(api, f"/migrations/{m}/tickets", {"channel": "phone", "summary": "?"}, "care")
+                for m in ids
+            )
+        )
         assert all(t.status_code == 201 for t in tickets)
 
         # Field service still answers 503: the escalations go out all the same.
@@ -54,8 +59,9 @@ async def test_field_service_down_then_hanging(stack: Stack) -> None:
         assert await calls(sims, ids, "forward_ticket") == Counter()
 
         # Then it hangs past the client's timeout for a while, then recovers.
-        await sims.post("/faults", json={"system": "field_service", "hang_next": len(ids),
-                                          "hang_s": 11})  # fmt: skip
+        await sims.post(
+            "/faults", json={"system": "field_service", "hang_next": len(ids), "hang_s": 11}
+        )
         forwarded = await until_calls(sims, ids, "forward_ticket")
         assert set(forwarded.values()) == {1}  # retried until done, done once
         await wait_all(api, ids, lambda s: s["tickets"][0]["forwarded_at"] is not None)
@@ -72,8 +78,12 @@ async def test_payments_transient_fault_retried_and_refusal_recorded(stack: Stac
 
         async def activate(mid: str) -> None:
             await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
-            await post(api, f"/migrations/{mid}/appointment",
-                       {"technician_id": "luca", **window()}, "dispatch")  # fmt: skip
+            await post(
+                api,
+                f"/migrations/{mid}/appointment",
+                {"technician_id": "luca", **window()},
+                "dispatch",
+            )
             r = await post(api, f"/migrations/{mid}/visit", {"outcome": "activated"}, "technician")
             assert r.status_code == 200, r.text
 

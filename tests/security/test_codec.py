@@ -58,9 +58,13 @@ async def test_payloads_from_before_encryption_pass_through() -> None:
 
 @pytest.mark.parametrize(
     ("keys", "reason"),
-    [("", "no payload key"), ("k1:c2hvcnQ=", "32 bytes"), ("k1:***", "not base64"),
-     (f"nokeyid{base64.b64encode(K1).decode()}", "32 bytes")],
-)  # fmt: skip
+    [
+        ("", "no payload key"),
+        ("k1:c2hvcnQ=", "32 bytes"),
+        ("k1:***", "not base64"),
+        (f"nokeyid{base64.b64encode(K1).decode()}", "32 bytes"),
+    ],
+)
 def test_bad_key_settings_are_refused(keys: str, reason: str) -> None:
     with pytest.raises(CodecError, match=reason):
         parse_keys(keys)

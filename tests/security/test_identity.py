@@ -31,7 +31,7 @@ UNKNOWN = "/migrations/mig-unknown"  # 404 once authenticated: no workflow neede
 
 
 def pem(key: Any) -> str:
-    return (
+    return str(
         key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
@@ -40,8 +40,16 @@ def pem(key: Any) -> str:
 
 def token(key: Any = RSA_KEY, alg: str = "RS256", kid: str | None = None, **claims: Any) -> str:
     now = int(time.time())
-    body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "anna", "role": "auditor",
-            "iat": now, "nbf": now, "exp": now + 300, **claims}  # fmt: skip
+    body = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "anna",
+        "role": "auditor",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 300,
+        **claims,
+    }
     body = {k: v for k, v in body.items() if v is not None}
     return jwt.encode(body, key, algorithm=alg, headers={"kid": kid} if kid else None)
 
@@ -92,9 +100,22 @@ def expiring(seconds: int) -> str:
         (lambda: token(sub=None), 401, "without sub"),
         (lambda: token(role="operator"), 403, "name its operator"),
     ],
-    ids=["valid", "role-list", "expired", "skew", "not-before", "audience", "issuer",
-         "signature", "hs256", "no-role", "unknown-role", "no-subject", "operator-without-operator"],
-)  # fmt: skip
+    ids=[
+        "valid",
+        "role-list",
+        "expired",
+        "skew",
+        "not-before",
+        "audience",
+        "issuer",
+        "signature",
+        "hs256",
+        "no-role",
+        "unknown-role",
+        "no-subject",
+        "operator-without-operator",
+    ],
+)
 async def test_jwt_checks(
     dev_env: WorkflowEnvironment, make: Callable[[], str], status: int, reason: str | None
 ) -> None:
@@ -170,11 +191,12 @@ async def test_writes_beyond_the_limit_get_429_with_retry_after(
         answers = [
             await api.post(
                 f"{UNKNOWN}/confirmation", json={"channel": "phone"}, headers=bearer("dev-sales")
-            )  # fmt: skip
+            )
             for _ in range(4)
         ]
-        other_caller = await api.post(f"{UNKNOWN}/confirmation", json={"channel": "phone"},
-                                      headers=bearer("dev-care"))  # fmt: skip
+        other_caller = await api.post(
+            f"{UNKNOWN}/confirmation", json={"channel": "phone"}, headers=bearer("dev-care")
+        )
         reads = await api.get(UNKNOWN, headers=bearer("dev-sales"))
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert answers[-1].headers["Retry-After"] == "2"

@@ -4,7 +4,6 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.commands import StartMigration
+from domain.commands import Outcome, StartMigration
 from domain.models import Actor, Customer, Line, MigrationRequest
 from domain.policy import MigrationPolicy
 from tests.binaries import test_server
@@ -94,7 +93,7 @@ async def eventually_async(value: Callable[[], Awaitable[object]], expected: obj
     raise AssertionError(f"never reached {expected!r}")
 
 
-def make_request(code: str = "TIM12345", **policy: timedelta) -> MigrationRequest:
+def make_request(code: str = "TIM12345", **policy: Any) -> MigrationRequest:
     return MigrationRequest(
         customer=Customer(name="Mario Rossi", phone="+393331234567", email="m@example.it"),
         line=Line(number="+390612345678", address="Via Roma 1, Roma", migration_code=code),
@@ -106,7 +105,7 @@ def make_request(code: str = "TIM12345", **policy: timedelta) -> MigrationReques
 
 async def start(
     env: WorkflowEnvironment, worker: Worker, request: MigrationRequest | None = None
-) -> WorkflowHandle[LineMigrationWorkflow, object]:
+) -> WorkflowHandle[LineMigrationWorkflow, Outcome]:
     handle = await env.client.start_workflow(
         LineMigrationWorkflow.run,
         StartMigration(line_key="k", sales_agent="dario", request=request or make_request()),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -21,6 +21,8 @@ from activities.messages import (
     TicketForward,
     VisitOrder,
 )
+
+Payload = TypeVar("Payload", bound=ExternalCall)
 
 SIGNATURES: dict[str, type[ExternalCall]] = {
     "losing_operator.open_order": LineOrder,
@@ -55,6 +57,12 @@ class FakeSystems:
     def named(self, name: str) -> list[Call]:
         return [c for c in self.effects.values() if c.name == name]
 
+    def payloads(self, name: str, model: type[Payload]) -> list[Payload]:
+        """What each effect of this activity carried, typed."""
+        found = [c.payload for c in self.named(name)]
+        assert all(isinstance(p, model) for p in found)
+        return [p for p in found if isinstance(p, model)]
+
     def order(self) -> list[str]:
         return [c.name for c in self.effects.values()]
 
@@ -69,9 +77,10 @@ class FakeSystems:
                 raise RuntimeError(f"{name} is down")
             if isinstance(call, LineOrder) and call.migration_code in self.rejected_codes:
                 raise ApplicationError(
-                    "migration code does not match the line", type=BUSINESS_REFUSAL,
+                    "migration code does not match the line",
+                    type=BUSINESS_REFUSAL,
                     non_retryable=True,
-                )  # fmt: skip
+                )
             self.effects.setdefault(call.idempotency_key, Call(name, call.idempotency_key, call))
             return Receipt(reference=f"ref-{len(self.effects)}")
 

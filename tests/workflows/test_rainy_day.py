@@ -10,9 +10,11 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.messages import CustomerMessage, EscalationNotice
 from domain.commands import (
     ConfirmLineRelease,
     ConfirmServiceRestored,
+    Outcome,
     ReportServiceLoss,
     ReportVisit,
     Withdraw,
@@ -31,7 +33,7 @@ from tests.workflows.fakes import FakeSystems
 from tests.workflows.test_paths import book, confirm
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
-Handle = WorkflowHandle[Wf, object]
+Handle = WorkflowHandle[Wf, Outcome]
 MISSED = 1500
 DAY = 750
 
@@ -44,9 +46,13 @@ async def test_customer_absent_is_rebooked_then_activated(
     await book(env, handle)
     failed = await handle.execute_update(
         Wf.report_visit,
-        ReportVisit(actor=LUCA, outcome=VisitOutcome.FAILED,
-                    reason=FailureReason.CUSTOMER_ABSENT, notes="nobody home"),
-    )  # fmt: skip
+        ReportVisit(
+            actor=LUCA,
+            outcome=VisitOutcome.FAILED,
+            reason=FailureReason.CUSTOMER_ABSENT,
+            notes="nobody home",
+        ),
+    )
     assert failed.stage is Stage.CONFIRMED and failed.owner.party is Party.DISPATCH
     assert failed.next_step.startswith("visit failed: customer absent; dispatch must rebook")
     assert [m.reason for m in failed.missed_visits] == [MissReason.CUSTOMER_ABSENT]
@@ -64,7 +70,7 @@ async def test_customer_absent_is_rebooked_then_activated(
     assert outcome.compensation.amount_cents == 0  # the customer's own absence owes nothing
     assert len(systems.named("field_service.book_visit")) == 2
     assert systems.named("field_service.cancel_visit") == []
-    kinds = [c.payload.kind for c in systems.named("notifications.notify_customer")]  # type: ignore[attr-defined]
+    kinds = [m.kind for m in systems.payloads("notifications.notify_customer", CustomerMessage)]
     assert kinds.count("notify_visit_missed") == 1
 
 
@@ -82,8 +88,8 @@ async def test_technician_no_show_goes_to_dispatch_and_is_paid_once(
     assert visit.status is PromiseStatus.BREACHED
     assert snap.compensation.amount_cents == MISSED
     await eventually(lambda: systems.named("notifications.escalate"))
-    notice = systems.named("notifications.escalate")[0].payload
-    assert "technician luca visits the customer" in notice.summary  # type: ignore[attr-defined]
+    notice = systems.payloads("notifications.escalate", EscalationNotice)[0]
+    assert "technician luca visits the customer" in notice.summary
 
     rebooked = await book(env, handle)
     assert rebooked.stage is Stage.SCHEDULED
@@ -108,9 +114,13 @@ async def end_without_service(handle: Handle, env: WorkflowEnvironment, ending: 
     else:
         await handle.execute_update(
             Wf.report_visit,
-            ReportVisit(actor=LUCA, outcome=VisitOutcome.FAILED,
-                        reason=FailureReason.NOT_FEASIBLE, notes="no duct"),
-        )  # fmt: skip
+            ReportVisit(
+                actor=LUCA,
+                outcome=VisitOutcome.FAILED,
+                reason=FailureReason.NOT_FEASIBLE,
+                notes="no duct",
+            ),
+        )
 
 
 @pytest.mark.parametrize("ending", ["failed", "withdrawn"])

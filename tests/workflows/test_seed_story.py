@@ -83,14 +83,22 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     monday = now + timedelta(days=5)
     await handle.execute_update(
         wf.book_visit,
-        BookVisit(actor=DISPATCH, technician_id="luca", window_start=monday,
-                  window_end=monday + timedelta(hours=4)),
-    )  # fmt: skip
+        BookVisit(
+            actor=DISPATCH,
+            technician_id="luca",
+            window_start=monday,
+            window_end=monday + timedelta(hours=4),
+        ),
+    )
     moved = await handle.execute_update(
         wf.book_visit,
-        BookVisit(actor=DISPATCH, technician_id="luca", window_start=now + timedelta(hours=1),
-                  window_end=now + timedelta(hours=5)),
-    )  # fmt: skip
+        BookVisit(
+            actor=DISPATCH,
+            technician_id="luca",
+            window_start=now + timedelta(hours=1),
+            window_end=now + timedelta(hours=5),
+        ),
+    )
     visit = next(p for p in moved.promises if p.name == "visit")
     assert [r.previous_due for r in visit.replans] == [monday + timedelta(hours=4)]
     assert systems.named("losing_operator.request_release") == []
@@ -116,7 +124,8 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     final = await handle.query(wf.snapshot)
     booked = next(e for e in final.timeline if e.event == "visit_booked").at
     contact = next(p for p in final.promises if p.name == "technician_contact")
-    without = activated.contract_effective_at - lost.without_service_since  # type: ignore[operator]
+    assert activated.contract_effective_at and lost.without_service_since
+    without = activated.contract_effective_at - lost.without_service_since
     late = booked - contact.due_at
     expected = DAY_CENTS * (
         math.ceil(without / timedelta(days=1)) + math.ceil(late / timedelta(days=1))

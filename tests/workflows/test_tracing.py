@@ -28,17 +28,23 @@ async def test_spans_from_the_api_call_to_the_activity(
     provider.add_span_processor(SimpleSpanProcessor(spans))
     base = env.client
     traced = Client(
-        base.service_client, namespace=base.namespace, data_converter=base.data_converter,
+        base.service_client,
+        namespace=base.namespace,
+        data_converter=base.data_converter,
         interceptors=tracing.interceptors(provider),
-    )  # fmt: skip
+    )
     queue = f"tq-{uuid.uuid4()}"
     settings = settings_for(task_queue=queue)
     app = create_app(settings, client=traced, tracer_provider=provider)
     async with (
-        Worker(traced, task_queue=queue, workflows=[LineMigrationWorkflow],
-               activities=systems.activities()),
+        Worker(
+            traced,
+            task_queue=queue,
+            workflows=[LineMigrationWorkflow],
+            activities=systems.activities(),
+        ),
         api_over_asgi(app) as api,
-    ):  # fmt: skip
+    ):
         r = await api.post("/migrations", json=migration_body(), headers=auth("sales"))
         assert r.status_code == 201, r.text
         await eventually(

@@ -30,17 +30,23 @@ async def test_new_worker_finishes_with_no_duplicate(
         now = await env.get_current_time()
         await handle.execute_update(
             Wf.book_visit,
-            BookVisit(actor=DISPATCH, technician_id="luca", window_start=now + timedelta(hours=1),
-                      window_end=now + timedelta(hours=3)),
-        )  # fmt: skip
+            BookVisit(
+                actor=DISPATCH,
+                technician_id="luca",
+                window_start=now + timedelta(hours=1),
+                window_end=now + timedelta(hours=3),
+            ),
+        )
         await eventually(lambda: len(systems.named("notifications.notify_customer")) == 2)
     # The first worker is gone, its cache with it: the next one replays the history.
 
     systems.fail_first_attempts["payments.request_mandate"] = 2  # the bank hiccups too
     async with Worker(
-        env.client, task_queue=queue, workflows=[Wf],
+        env.client,
+        task_queue=queue,
+        workflows=[Wf],
         activities=systems.activities(),
-    ):  # fmt: skip
+    ):
         await handle.execute_update(
             Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
         )

@@ -1,0 +1,43 @@
+"""Every keyed hash and signature the API makes, in one place: the line-number key, the
+fingerprint of a request, and the seal on tokens the API hands out (page tokens)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from typing import Any
+
+LINE_KEY_HEX = 24  # 96 bits: no two lines collide, and the id stays short in the Web UI
+SEAL_BYTES = 16
+
+
+def line_key(secret: str, number: str) -> str:
+    """A keyed hash of the line number: the migration's id and search key, never the number.
+    Whoever lacks the secret cannot test a guessed number against it."""
+    return hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()[:LINE_KEY_HEX]
+
+
+def request_hash(action: str, body: Any) -> str:
+    """The fingerprint binding an Idempotency-Key to the request it first came with."""
+    text = json.dumps([action, body], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seal(secret: str, token: bytes) -> str:
+    """Sign an opaque token so that only tokens we gave ever come back to us."""
+    mac = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:SEAL_BYTES]
+    return base64.urlsafe_b64encode(mac + token).decode()
+
+
+def unseal(secret: str, sealed: str) -> bytes | None:
+    """The token inside a seal we made; None for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(sealed)
+    except (binascii.Error, ValueError):
+        return None
+    mac, token = raw[:SEAL_BYTES], raw[SEAL_BYTES:]
+    expected = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:SEAL_BYTES]
+    return token if token and hmac.compare_digest(mac, expected) else None

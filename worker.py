@@ -19,6 +19,7 @@ import activities
 from connection import connect
 from observability import logs, tracing
 from settings import Settings, get_settings
+from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
 
 log = logging.getLogger("worker")
@@ -28,7 +29,7 @@ def build_worker(
     client: Client,
     settings: Settings,
     activity_fns: Sequence[Callable[..., Any]],
-    workflows: Sequence[type] = (LineMigrationWorkflow,),
+    workflows: Sequence[type] = (LineMigrationWorkflow, IdempotencyKeyBinding),
     task_queue: str | None = None,
 ) -> Worker:
     """Every option from settings; the benchmark's bare baseline runs with the same ones."""

@@ -19,14 +19,18 @@ from domain.models import FailureReason, RestoredHow, Stage, VisitOutcome
 from domain.policy import MAX_WINDOW, MIN_WINDOW
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", examples=["+393331234567"])]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+# Text is taken as sent, never trimmed: the schema states exactly what is accepted, so no
+# leading or trailing white space and at least one visible character.
+# (ASCII white space named one by one: every regex engine agrees on it.)
+TRIMMED = r"^[^ \t\n\r\f\v](?:[\s\S]*[^ \t\n\r\f\v])?$"
+Text = Annotated[str, Field(min_length=1, max_length=200, pattern=TRIMMED)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000, pattern=TRIMMED)]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Window = Annotated[timedelta, Field(ge=MIN_WINDOW, le=MAX_WINDOW, examples=["PT24H", 86400])]
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class CustomerIn(Body):

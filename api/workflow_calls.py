@@ -14,7 +14,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
@@ -26,6 +26,7 @@ from domain.models import Actor
 from domain.views import Snapshot
 from security.hashing import request_hash
 from workflows import search_attributes as sa
+from workflows.key_binding import IdempotencyKeyBinding, KeyBinding
 from workflows.line_migration import LineMigrationWorkflow
 
 Handle = WorkflowHandle[LineMigrationWorkflow, Any]
@@ -117,7 +118,11 @@ async def start(
     key: str | None,
     digest: str,
 ) -> Snapshot:
-    """Start a migration; a retry with the same key and body lands on the same migration."""
+    """Start a migration; a retry with the same key and body lands on the same migration,
+    the same key with another body (another line, say) is refused and starts nothing."""
+    if key is not None:
+        binding = KeyBinding(migration_id=migration_id, request_hash=digest)
+        await _bind_key(client, task_queue, f"{start_input.sales_agent}/{key}", binding)
     if key is not None and (same := await _earlier_start(client, migration_id, key, digest)):
         return same
     req = start_input.request
@@ -164,6 +169,31 @@ def _promised_windows(start_input: StartMigration) -> str:
 def _span(window: timedelta) -> str:
     seconds = int(window.total_seconds())
     return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds} s"
+
+
+async def _bind_key(client: Client, task_queue: str, caller_key: str, binding: KeyBinding) -> None:
+    """Reserve the caller's key for this request, or check it was reserved for this one."""
+    binding_id = f"idempotency-key-{request_hash('key', caller_key)[:40]}"
+    async with temporal_errors(binding_id):
+        try:
+            await client.start_workflow(
+                IdempotencyKeyBinding.run,
+                binding,
+                id=binding_id,
+                task_queue=task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                memo={"request_hash": binding.request_hash},
+                static_summary=f"Idempotency-Key of the request that started {binding.migration_id}",
+            )
+            return
+        except WorkflowAlreadyStartedError:
+            description = await client.get_workflow_handle(binding_id).describe()
+    if await description.memo_value("request_hash", None) != binding.request_hash:
+        raise ApiError(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different request",
+        )
 
 
 async def _earlier_start(

@@ -10,7 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from connection import connect
+from settings import Settings
+from stack import Stack
 from tests.e2e.conftest import SARA, TOKENS, auth, create, migration_body, window
+from tests.inprocess import inprocess_api
 
 
 async def until(
@@ -264,3 +268,25 @@ async def test_role_matrix(
             assert r.status_code in (200, 404, 422), (role, r.status_code, r.text)
         else:
             assert r.status_code == 403, (role, r.status_code, r.text)
+
+
+async def test_a_start_key_is_bound_to_its_first_request(
+    api: httpx.AsyncClient, stack: Stack
+) -> None:
+    key = str(uuid.uuid4())
+    first = await api.post("/migrations", json=migration_body(), headers=auth("sales", key))
+    assert first.status_code == 201, first.text
+    other_line = migration_body()
+    reused = await api.post("/migrations", json=other_line, headers=auth("sales", key))
+    assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
+
+    # Another API process (a restart, or a second replica) knows the binding too.
+    settings = Settings(temporal_address=stack.temporal_address, task_queue="line-migrations")
+    client = await connect(settings)
+    async with inprocess_api(client, temporal_address=stack.temporal_address) as elsewhere:
+        again = await elsewhere.post("/migrations", json=other_line, headers=auth("sales", key))
+    assert again.status_code == 422, again.text
+
+    # Nothing was started for the other line: it starts now, without a key.
+    fresh = await api.post("/migrations", json=other_line, headers=auth("sales"))
+    assert fresh.status_code == 201, fresh.text

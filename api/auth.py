@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import hmac
 import json
-from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-
-class Role(StrEnum):
-    SALES = "sales"
-    DISPATCH = "dispatch"
-    TECHNICIAN = "technician"
-    CARE = "care"
-    OPERATOR = "operator"
-    SUPERVISOR = "supervisor"
-    AUDITOR = "auditor"
+from domain.models import Role
 
 
 class Principal(BaseModel):

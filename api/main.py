@@ -19,7 +19,7 @@ from api import codec_server, errors
 from api.deps import ClientDep
 from api.identity import Identity
 from api.rate_limit import WriteLimiter
-from api.routes import actions, migrations
+from api.routes import actions, migrations, worklist
 from api.schemas import Health
 from connection import codec, connect
 from observability import logs, tracing
@@ -93,6 +93,7 @@ def create_app(
     )
     app.include_router(migrations.router)
     app.include_router(actions.router)
+    app.include_router(worklist.router)
     codec_app = codec_server.create(codec(settings), settings.codec_cors_origins)
     codec_app.state = app.state  # same tokens, same settings
     app.mount("/codec", codec_app)

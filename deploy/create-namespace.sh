@@ -7,7 +7,8 @@ temporal operator namespace describe -n "$ns" >/dev/null 2>&1 \
   || temporal operator namespace create -n "$ns" --retention 30d
 for attribute in \
   MigrationStage=Keyword LosingOperator=Keyword SalesAgent=Keyword TechnicianId=Keyword \
-  EscalationLevel=Int CustomerWithoutService=Bool NextDeadline=Datetime LineNumber=Keyword
+  EscalationLevel=Int CustomerWithoutService=Bool NextDeadline=Datetime LineNumber=Keyword \
+  OpenTickets=KeywordList
 do
   name="${attribute%%=*}"; type="${attribute#*=}"
   temporal operator search-attribute create -n "$ns" --name "$name" --type "$type" || true

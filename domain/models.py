@@ -24,6 +24,18 @@ TERMINAL_STAGES = frozenset({Stage.COMPLETED, Stage.WITHDRAWN, Stage.FAILED})
 BEFORE_ACTIVATION = frozenset({Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED})
 
 
+class Role(StrEnum):
+    """What a person or system may do, from their token."""
+
+    SALES = "sales"
+    DISPATCH = "dispatch"
+    TECHNICIAN = "technician"
+    CARE = "care"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+
+
 class Party(StrEnum):
     GAINING_OPERATOR = "gaining_operator"
     LOSING_OPERATOR = "losing_operator"

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import LEGACY_RULES, RAINY_DAY_RULES, MigrationState, Ticket
     from domain.views import Snapshot
     from workflows import effects
+    from workflows import search_attributes as sa
     from workflows.visibility import Visibility
 
 UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
@@ -61,7 +62,10 @@ class LineMigrationWorkflow:
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
-        self._visibility = Visibility(start.state)
+        # Keys added later are published only where the patch says this run knows them.
+        later = [key for patch, key in sa.LATER_KEYS.items() if workflow.patched(patch)]
+        keys = tuple(k for k in sa.ALL if k not in sa.LATER_KEYS.values() or k in later)
+        self._visibility = Visibility(start.state, keys)
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:

@@ -24,6 +24,8 @@ WITHOUT_SERVICE = SearchAttributeKey.for_bool("CustomerWithoutService")
 NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 # A keyed hash of the line number: searchable by whoever knows the number, readable by no one.
 LINE_NUMBER = SearchAttributeKey.for_keyword("LineNumber")
+# Tickets not yet acknowledged: the field team's and care's queues find them.
+OPEN_TICKETS = SearchAttributeKey.for_keyword_list("OpenTickets")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     STAGE,
@@ -34,16 +36,21 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     WITHOUT_SERVICE,
     NEXT_DEADLINE,
     LINE_NUMBER,
+    OPEN_TICKETS,
 )
+# Added after migrations were already running: published only by runs that know it.
+LATER_KEYS: dict[str, SearchAttributeKey[Any]] = {"open-tickets-attribute": OPEN_TICKETS}
 
 _CLI_TYPES = {
     SearchAttributeIndexedValueType.KEYWORD: "Keyword",
     SearchAttributeIndexedValueType.INT: "Int",
     SearchAttributeIndexedValueType.BOOL: "Bool",
     SearchAttributeIndexedValueType.DATETIME: "Datetime",
+    SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",
 }
 
-SearchValue = str | int | bool | datetime | None
+Key = SearchAttributeKey[Any]
+SearchValue = str | int | bool | datetime | list[str] | None
 
 
 def cli_flags() -> list[str]:
@@ -65,6 +72,8 @@ def current(state: MigrationState) -> dict[str, SearchValue]:
         WITHOUT_SERVICE.name: state.customer_without_service,
         NEXT_DEADLINE.name: views.next_deadline(state),
         LINE_NUMBER.name: state.line_key,
+        OPEN_TICKETS.name: [t.ticket_id for t in state.tickets if t.acknowledged_at is None]
+        or None,
     }
 
 

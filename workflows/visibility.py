@@ -14,7 +14,8 @@ with workflow.unsafe.imports_passed_through():
 
 
 class Visibility:
-    def __init__(self, carried: MigrationState | None) -> None:
+    def __init__(self, carried: MigrationState | None, keys: tuple[sa.Key, ...]) -> None:
+        self._keys = keys
         self._published: dict[str, sa.SearchValue] = {
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes
         }
@@ -27,7 +28,7 @@ class Visibility:
         values = sa.current(state)
         updates = [
             key.value_set(values[key.name]) if values[key.name] is not None else key.value_unset()
-            for key in sa.ALL
+            for key in self._keys
             if values[key.name] != self._published.get(key.name)
         ]
         if updates:

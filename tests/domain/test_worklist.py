@@ -1,0 +1,74 @@
+"""What each role's queue holds for a migration, in words, by when, in order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain import lifecycle, views
+from domain.commands import OpenTicket, ReportServiceLoss, ReportVisit
+from domain.models import RAINY_DAY_RULES, MigrationState, Role, VisitOutcome
+from domain.worklist import Action, Caller, in_order, items_for
+from tests.domain.test_lifecycle import DARIO, HOUR, LUCA, T0, proposed, run, scheduled
+
+SALES = Caller(role=Role.SALES, subject="dario")
+DISPATCH = Caller(role=Role.DISPATCH, subject="marta")
+TECH = Caller(role=Role.TECHNICIAN, subject="luca")
+OTHER_TECH = Caller(role=Role.TECHNICIAN, subject="sara")
+CARE = Caller(role=Role.CARE, subject="giulia")
+TELECOM = Caller(role=Role.OPERATOR, subject="gw", operator="telecom")
+WIND = Caller(role=Role.OPERATOR, subject="gw", operator="wind")
+AUDITOR = Caller(role=Role.AUDITOR, subject="enzo")
+
+
+def actions(caller: Caller, state: MigrationState, now: datetime = T0) -> list[str]:
+    return [i.action.value for i in items_for(caller, views.snapshot(state, now), now)]
+
+
+def test_a_proposal_waits_for_its_own_sales_agent() -> None:
+    state = proposed()
+    assert actions(SALES, state) == ["confirm"]
+    assert actions(Caller(role=Role.SALES, subject="other"), state) == []
+    assert actions(DISPATCH, state) == []
+
+
+def test_a_visit_is_its_technicians_and_a_ticket_the_field_teams() -> None:
+    state = run(scheduled(), OpenTicket(actor=DARIO, channel="phone", summary="when?"), T0)
+    assert actions(TECH, state) == ["report_visit", "acknowledge_ticket"]
+    assert actions(OTHER_TECH, state) == []
+    assert actions(DISPATCH, state) == ["acknowledge_ticket"]
+    [seen] = items_for(CARE, views.snapshot(state, T0), T0)
+    assert seen.action is Action.ACKNOWLEDGE_TICKET and seen.read_only
+
+
+def test_a_failed_visit_goes_back_to_dispatch_in_words() -> None:
+    state = scheduled(rules=RAINY_DAY_RULES)
+    state = lifecycle.escalate(state, T0 + 5 * HOUR).state  # nobody reported the visit
+    [item] = items_for(DISPATCH, views.snapshot(state, T0 + 5 * HOUR), T0 + 5 * HOUR)
+    assert item.action is Action.BOOK_VISIT
+    assert item.summary.startswith("Rebook the visit: no report by the end of the window")
+
+
+def test_activation_is_the_losing_operators_to_release() -> None:
+    state = run(scheduled(), ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0)
+    assert actions(TELECOM, state) == ["confirm_line_release"]
+    assert actions(WIND, state) == []
+
+
+def test_a_customer_without_service_is_in_care_and_oversight_queues() -> None:
+    state = run(proposed(), ReportServiceLoss(actor=DARIO, reported_via="phone"), T0)
+    assert actions(CARE, state) == ["restore_service"]
+    assert actions(AUDITOR, state) == ["restore_service", "review_escalation"]
+    assert all(i.read_only for i in items_for(AUDITOR, views.snapshot(state, T0), T0))
+
+
+def test_overdue_first_then_the_soonest_due() -> None:
+    late = views.snapshot(proposed(), T0)
+    soon = views.snapshot(
+        run(proposed(), OpenTicket(actor=DARIO, channel="x", summary="y"), T0), T0
+    )
+    now = T0 + timedelta(hours=50)  # the confirmation (48 h) is overdue, the ticket (4 h) too
+    items = items_for(SALES, late, now) + items_for(DISPATCH, soon, now)
+    ordered = in_order(list(reversed(items)))
+    assert [i.overdue for i in ordered] == [True, True]
+    assert ordered[0].due_at is not None and ordered[1].due_at is not None
+    assert ordered[0].due_at <= ordered[1].due_at

@@ -1,0 +1,94 @@
+"""Every owner sees their own queue, and only their own, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from tests.e2e.conftest import SARA, auth, create, window
+
+
+async def queue(api: httpx.AsyncClient, who: str) -> list[dict[str, Any]]:
+    r = await api.get("/worklist", headers=auth(who))
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+async def actions_on(
+    api: httpx.AsyncClient, who: str, mid: str, expected: set[str]
+) -> dict[str, Any]:
+    """Wait (bounded) until visibility has caught up and the caller's queue shows them."""
+    for _ in range(100):
+        mine = [i for i in await queue(api, who) if i["migration_id"] == mid]
+        if {i["action"] for i in mine} == expected:
+            return {i["action"]: i for i in mine}
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{who} never saw {expected} on {mid}: {mine}")
+
+
+async def test_each_owner_sees_their_own_queue(
+    api: httpx.AsyncClient, sims: httpx.AsyncClient
+) -> None:
+    mid = await create(api)
+    confirm = await actions_on(api, "sales", mid, {"confirm"})
+    assert "Record the customer's confirmation" in confirm["confirm"]["summary"]
+    assert confirm["confirm"]["web_ui_url"].endswith(mid)
+
+    await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
+    booking = await actions_on(api, "dispatch", mid, {"book_visit"})
+    assert booking["book_visit"]["summary"].startswith("Book the visit: customer confirmed")
+    await actions_on(api, "sales", mid, set())
+
+    r = await api.post(
+        f"/migrations/{mid}/appointment",
+        json={"technician_id": "luca", **window()},
+        headers=auth("dispatch"),
+    )
+    assert r.status_code == 200, r.text
+    visit = await actions_on(api, "technician", mid, {"report_visit"})
+    assert visit["report_visit"]["window_start"] is not None
+    assert "Via Roma 1, Roma" in visit["report_visit"]["summary"]
+    await actions_on(api, SARA, mid, set())  # another technician's visit never appears
+
+    r = await api.post(
+        f"/migrations/{mid}/tickets",
+        json={"channel": "twitter", "summary": "when?"},
+        headers=auth("care"),
+    )
+    assert r.status_code == 201
+    await actions_on(api, "dispatch", mid, {"acknowledge_ticket"})
+    await actions_on(api, "technician", mid, {"report_visit", "acknowledge_ticket"})
+    care = await actions_on(api, "care", mid, {"acknowledge_ticket"})
+    assert (
+        care["acknowledge_ticket"]["read_only"] is True
+        and care["acknowledge_ticket"]["ticket_id"] == "T1"
+    )
+
+    await api.post(
+        f"/migrations/{mid}/service-loss", json={"reported_via": "phone"}, headers=auth("care")
+    )
+    await actions_on(api, "care", mid, {"acknowledge_ticket", "restore_service"})
+    oversight = await actions_on(api, "supervisor", mid, {"restore_service", "review_escalation"})
+    assert oversight["restore_service"]["read_only"] is True
+
+    await sims.post("/faults", json={"system": "losing_operator", "release_callback_delay_s": 30})
+    try:
+        r = await api.post(
+            f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth("technician")
+        )
+        assert r.status_code == 200, r.text
+        await actions_on(api, "operator", mid, {"confirm_line_release"})
+        await actions_on(api, "dev-operator-wind", mid, set())
+        await actions_on(api, "technician", mid, {"acknowledge_ticket"})
+    finally:
+        await sims.delete("/faults")
+
+
+async def test_a_forged_page_token_is_refused(api: httpx.AsyncClient) -> None:
+    r = await api.get("/worklist", params={"page_token": "AAAA"}, headers=auth("care"))
+    assert r.status_code == 422

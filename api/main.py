@@ -9,13 +9,16 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from opentelemetry.sdk.trace import TracerProvider
 from temporalio.client import Client
 
 from api import codec_server, errors
+from api.console import pages as console_pages
 from api.deps import ClientDep
 from api.identity import Identity
 from api.rate_limit import WriteLimiter
@@ -94,6 +97,8 @@ def create_app(
     app.include_router(migrations.router)
     app.include_router(actions.router)
     app.include_router(worklist.router)
+    app.include_router(console_pages.router)
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     codec_app = codec_server.create(codec(settings), settings.codec_cors_origins)
     codec_app.state = app.state  # same tokens, same settings
     app.mount("/codec", codec_app)
@@ -119,13 +124,21 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The console: its own stylesheet, forms posting to itself, nothing else (no script at all).
+CONSOLE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+CONSOLE_STATIC = Path(__file__).resolve().parent / "console" / "static"
 DOCS = ("/docs", "/redoc")  # Swagger UI and ReDoc load their scripts and styles
 
 
 async def security_headers(request: Request, call_next: Next) -> Response:
     response = await call_next(request)
     response.headers.update(SECURITY_HEADERS)
-    if not request.url.path.startswith(DOCS):
+    if request.url.path.startswith("/console"):
+        response.headers["Content-Security-Policy"] = CONSOLE_CSP
+    elif not request.url.path.startswith(DOCS):
         response.headers["Content-Security-Policy"] = API_CSP
     return response
 

@@ -1,0 +1,185 @@
+"""The console's pages: sign-in, "My work", a migration and its actions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api import scope
+from api import worklist as queues
+from api.auth import Principal
+from api.console import session
+from api.console.actions import ACTIONS, Refused, perform
+from api.errors import ApiError
+from api.links import linked
+from domain.models import FailureReason, Role
+from domain.worklist import when
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters["when"] = lambda t: when(t) if t else "—"
+router = APIRouter(prefix="/console", include_in_schema=False)
+# Who sees the customer's personal data on a migration page (a gateway never does).
+SEES_CUSTOMER = frozenset(Role) - {Role.OPERATOR}
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    token = session.credential(request)
+    settings = request.app.state.settings
+    csrf = session.csrf_token(settings, token) if token else ""
+    return templates.TemplateResponse(
+        request, name, {"csrf": csrf, "now": datetime.now(UTC), **context}, status_code=status
+    )
+
+
+def to_sign_in() -> RedirectResponse:
+    return RedirectResponse("/console/sign-in", status_code=303)
+
+
+@router.get("")
+async def home(request: Request) -> Response:
+    return RedirectResponse("/console/work", status_code=303)
+
+
+@router.get("/sign-in")
+async def sign_in_form(request: Request) -> Response:
+    production = request.app.state.settings.environment == "production"
+    nonce = session.new_nonce()
+    response = page(request, "sign_in.html", production=production, nonce=nonce, error=None)
+    _set_cookie(response, session.SIGN_IN_COOKIE, nonce, max_age=600)
+    return response
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request) -> Response:
+    settings = request.app.state.settings
+    if settings.environment == "production":
+        return to_sign_in()
+    form = await _form(request)
+    nonce = request.cookies.get(session.SIGN_IN_COOKIE)
+    if not nonce or form.get("nonce") != nonce:
+        return page(
+            request,
+            "sign_in.html",
+            403,
+            production=False,
+            nonce=nonce,
+            error="This form has expired: try again.",
+        )
+    try:
+        await request.app.state.identity.who(form.get("token", ""))
+    except ApiError:
+        return page(
+            request, "sign_in.html", 401, production=False, nonce=nonce, error="Unknown token."
+        )
+    response = RedirectResponse("/console/work", status_code=303)
+    _set_cookie(response, session.SESSION_COOKIE, form["token"], max_age=session.SESSION_MAX_AGE_S)
+    response.delete_cookie(session.SIGN_IN_COOKIE, path=session.COOKIE_PATH)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    form = await _form(request)
+    session.check_csrf(request, form.get("csrf"))
+    response = to_sign_in()
+    response.delete_cookie(session.SESSION_COOKIE, path=session.COOKIE_PATH)
+    return response
+
+
+@router.get("/work")
+async def my_work(request: Request) -> Response:
+    try:
+        who = await session.principal(request)
+    except session.NotSignedIn:
+        return to_sign_in()
+    state = request.app.state
+    try:
+        items, _ = await queues.queue(state.client, state.settings, who, 0)
+    except ApiError as err:
+        return page(request, "error.html", err.status, who=who, message=err.message)
+    return page(request, "work.html", who=who, items=items)
+
+
+@router.get("/migrations/{migration_id}")
+async def migration(request: Request, migration_id: str, done: str | None = None) -> Response:
+    try:
+        who = await session.principal(request)
+    except session.NotSignedIn:
+        return to_sign_in()
+    return await _migration_page(request, who, migration_id, done=done, refusal=None)
+
+
+@router.post("/migrations/{migration_id}/{action}")
+async def act(request: Request, migration_id: str, action: str) -> Response:
+    try:
+        who = await session.principal(request)
+    except session.NotSignedIn:
+        return to_sign_in()
+    form = await _form(request)
+    state = request.app.state
+    key = form.get("idempotency_key") or str(uuid.uuid4())
+    try:
+        session.check_csrf(request, form.get("csrf"))
+        await perform(
+            state.client, state.settings, state.limiter, who, migration_id, action, form, key
+        )
+    except Refused as refused:
+        return await _migration_page(request, who, migration_id, None, str(refused), 422)
+    except ApiError as err:
+        return await _migration_page(request, who, migration_id, None, err.message, err.status)
+    return RedirectResponse(f"/console/migrations/{migration_id}?done={action}", status_code=303)
+
+
+async def _migration_page(
+    request: Request,
+    who: Principal,
+    migration_id: str,
+    done: str | None,
+    refusal: str | None,
+    status: int = 200,
+) -> HTMLResponse:
+    state = request.app.state
+    try:
+        found = await scope.visible_snapshot(state.client, migration_id, who)
+    except ApiError as err:  # unknown, out of scope, or Temporal unreachable: said in words
+        return page(request, "error.html", err.status, who=who, message=err.message)
+    snap = linked(state.settings, found)
+    done_words = ACTIONS[done].done if done in ACTIONS else None
+    can = {name for name, a in ACTIONS.items() if who.role in a.roles}
+    return page(
+        request,
+        "migration.html",
+        status,
+        who=who,
+        snap=snap,
+        can=can,
+        done=done_words,
+        refusal=refusal,
+        sees_customer=who.role in SEES_CUSTOMER,
+        reasons=[r.value for r in FailureReason],
+        new_key=lambda: str(uuid.uuid4()),
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def _set_cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=session.COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=False,  # development over plain http; production has no cookie at all
+    )

@@ -127,7 +127,7 @@ async def test_a_refused_action_shows_its_reason_and_a_resubmission_does_nothing
         other = await create(api)
         await page.goto(f"{stack.api_url}/console/migrations/{other}")
         form = page.locator(f"form[action='/console/migrations/{other}/confirm']")
-        fields = {
+        fields: dict[str, str | float | bool] = {
             name: await form.locator(f"input[name='{name}']").input_value()
             for name in ("csrf", "idempotency_key", "channel")
         }

@@ -13,6 +13,7 @@ SIMULATORS = "http://127.0.0.1:8100"
 # Development defaults, refused when ENVIRONMENT=production.
 DEV_API_SECRET = "dev-only-api-secret"
 DEV_PAYLOAD_KEYS = "dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktbm90LXNlY3JldCE="
+DEV_STATUS_LINK_KEYS = "dev-s1:development-only-status-link-key"
 
 
 class Settings(BaseSettings):
@@ -65,6 +66,12 @@ class Settings(BaseSettings):
     # take PAYLOAD_KEY_ID, older ones open with whichever key they name (rotation).
     payload_keys: SecretStr = SecretStr(DEV_PAYLOAD_KEYS)
     payload_key_id: str = "dev-1"
+    # Signs the customers' status links, `id:secret,id:secret`; new links take
+    # STATUS_LINK_KEY_ID, older ones keep working while their key is listed (rotation).
+    status_link_keys: SecretStr = SecretStr(DEV_STATUS_LINK_KEYS)
+    status_link_key_id: str = "dev-s1"
+    # Where customers reach the API from outside: the base of their status links.
+    public_url: str = "http://127.0.0.1:8000"
     # Origins allowed to call the codec server (/codec): the Temporal Web UI's.
     codec_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]
 
@@ -109,6 +116,8 @@ class Settings(BaseSettings):
             dev = {
                 "API_SECRET": self.api_secret.get_secret_value() == DEV_API_SECRET,
                 "PAYLOAD_KEYS": DEV_PAYLOAD_KEYS in self.payload_keys.get_secret_value(),
+                "STATUS_LINK_KEYS": DEV_STATUS_LINK_KEYS
+                in self.status_link_keys.get_secret_value(),
             }
             if any(dev.values()):
                 names = ", ".join(name for name, is_dev in dev.items() if is_dev)

@@ -102,6 +102,7 @@ class Stack:
             "API_TOKENS_FILE": str(ROOT / "config" / "dev-tokens.json"),
             "CODEC_CORS_ORIGINS": json.dumps(self.ui_origins),
             "WEB_UI_URL": self.ui_url,
+            "PUBLIC_URL": self.api_url,
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }

@@ -11,6 +11,7 @@ from activities.field_service import FieldService
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
 from activities.payments import Payments
+from security.status_links import StatusLinks
 from settings import Settings
 
 
@@ -28,7 +29,10 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[httpx.Asyn
     }
     gateway = LosingOperatorGateway(clients[settings.losing_operator_url])
     field = FieldService(clients[settings.field_service_url])
-    notifications = Notifications(clients[settings.notifications_url])
+    links = StatusLinks.parse(
+        settings.status_link_keys.get_secret_value(), settings.status_link_key_id
+    )
+    notifications = Notifications(clients[settings.notifications_url], links, settings.public_url)
     payments = Payments(clients[settings.payments_url])
     activities: list[Callable[..., Any]] = [
         gateway.open_order,

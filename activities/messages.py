@@ -43,6 +43,8 @@ class CustomerMessage(ExternalCall):
     phone: str
     email: str | None
     text: str
+    # The migration's run chain: the activity signs the status link `{status_link}` with it.
+    chain_id: str = ""
 
 
 class EscalationNotice(ExternalCall):

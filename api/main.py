@@ -24,6 +24,7 @@ from api.identity import Identity
 from api.rate_limit import WriteLimiter
 from api.routes import actions, migrations, worklist
 from api.schemas import Health
+from api.status_page import routes as status_routes
 from connection import codec, connect
 from observability import logs, tracing
 from observability.api_metrics import ApiMetrics, route_template
@@ -98,6 +99,7 @@ def create_app(
     app.include_router(actions.router)
     app.include_router(worklist.router)
     app.include_router(console_pages.router)
+    app.include_router(status_routes.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     codec_app = codec_server.create(codec(settings), settings.codec_cors_origins)
     codec_app.state = app.state  # same tokens, same settings
@@ -136,7 +138,7 @@ DOCS = ("/docs", "/redoc")  # Swagger UI and ReDoc load their scripts and styles
 async def security_headers(request: Request, call_next: Next) -> Response:
     response = await call_next(request)
     response.headers.update(SECURITY_HEADERS)
-    if request.url.path.startswith("/console"):
+    if request.url.path.startswith(("/console", "/status/")):
         response.headers["Content-Security-Policy"] = CONSOLE_CSP
     elif not request.url.path.startswith(DOCS):
         response.headers["Content-Security-Policy"] = API_CSP

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from domain.models import FailureReason, RestoredHow, Stage, VisitOutcome
+from domain.models import FailureReason, Language, RestoredHow, Stage, VisitOutcome
 from domain.policy import MAX_WINDOW, MIN_WINDOW
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$", examples=["+393331234567"])]
@@ -70,6 +70,9 @@ class MigrationIn(Body):
     losing_operator: Name
     offer: Text
     policy: PolicyIn | None = None
+    language: Language = Field(
+        Language.IT, description="of every message to the customer and of his status page"
+    )
 
     model_config = ConfigDict(
         extra="forbid",

@@ -95,6 +95,7 @@ class EffectKind(StrEnum):
     NOTIFY_ACTIVATION = "notify_activation"
     NOTIFY_WITHDRAWAL = "notify_withdrawal"
     NOTIFY_VISIT_MISSED = "notify_visit_missed"
+    NOTIFY_PROMISE_BROKEN = "notify_promise_broken"
     CANCEL_VISIT = "cancel_visit"
     CANCEL_MIGRATION_ORDER = "cancel_migration_order"
     REQUEST_RELEASE = "request_release"
@@ -111,6 +112,7 @@ class Effect(Model):
     step: str
     ticket_id: str | None = None
     escalation: Escalation | None = None
+    text: str | None = None  # a message to the customer, in his language
 
 
 class Decision(Model):

@@ -57,8 +57,15 @@ def without_service_cents(state: MigrationState, policy: MigrationPolicy, now: d
     return policy.without_service_cents_per_day * days
 
 
-def total(state: MigrationState, now: datetime) -> Money:
+def breakdown(state: MigrationState, now: datetime) -> list[tuple[str, int]]:
+    """What the customer is owed, and for what: each broken promise, the appointments the
+    operator missed, the days without service."""
     policy = state.request.policy
-    cents = sum(promise_cents(p, policy, now) for p in state.promises)
-    cents += missed_visit_cents(state, policy, now)
-    return Money(amount_cents=cents + without_service_cents(state, policy, now))
+    parts = [(p.name.value, promise_cents(p, policy, now)) for p in state.promises]
+    parts.append(("missed_appointments", missed_visit_cents(state, policy, now)))
+    parts.append(("without_service", without_service_cents(state, policy, now)))
+    return [(what, cents) for what, cents in parts if cents]
+
+
+def total(state: MigrationState, now: datetime) -> Money:
+    return Money(amount_cents=sum(cents for _, cents in breakdown(state, now)))

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain import escalation, promises, wording
+from domain import customer_messages, escalation, promises, wording
 from domain.commands import Command, Decision, Effect, EffectKind, Refusal, RefusalKind
+from domain.customer_words import CUSTOMER_FACING
 from domain.editing import append_escalation, append_timeline, draft_for, find_ticket
 from domain.handlers import HANDLERS, visits
 from domain.models import (
+    CUSTOMER_NOTICE_RULES,
     LEGACY_RULES,
     TERMINAL_STAGES,
     Actor,
+    Escalation,
     MigrationRequest,
     MigrationState,
     PromiseName,
     Stage,
     Undo,
 )
+
+# A missed visit has its own message (it is rebooked at once), so it gets no second one.
+BREACH_NOTICES = CUSTOMER_FACING - {PromiseName.VISIT}
 
 
 def propose(
@@ -84,7 +90,14 @@ def refusal(state: MigrationState, cmd: Command) -> Refusal | None:
 
 def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
     """Apply an accepted command (call `refusal` first) and list the side effects it needs."""
-    return HANDLERS[type(cmd)].decide(draft_for(state, cmd), cmd, now)
+    decision = HANDLERS[type(cmd)].decide(draft_for(state, cmd), cmd, now)
+    return _worded(state, decision, now)
+
+
+def _worded(before: MigrationState, decision: Decision, now: datetime) -> Decision:
+    """Each message to the customer with its words, from the states around the decision."""
+    effects = customer_messages.with_texts(before, decision.state, decision.effects, now)
+    return decision.model_copy(update={"effects": effects})
 
 
 def escalate(state: MigrationState, now: datetime) -> Decision:
@@ -102,8 +115,20 @@ def escalate(state: MigrationState, now: datetime) -> Decision:
         worded = e.model_copy(update={"summary": wording.escalation_words(draft, e)})
         append_timeline(draft, now, "escalated", None, worded.summary)
         effects.append(append_escalation(draft, worded))
+        effects += _tell_the_customer(draft, worded)
     effects += visits.rebook_missed_visit(draft, now)
-    return Decision(state=draft, effects=effects)
+    return _worded(state, Decision(state=draft, effects=effects), now)
+
+
+def _tell_the_customer(state: MigrationState, e: Escalation) -> list[Effect]:
+    """A promise made to the customer broke: he hears it once per breach, from us."""
+    p = promises.find(state.promises, e.promise)
+    if state.rules < CUSTOMER_NOTICE_RULES or e.level != 1 or p is None:
+        return []
+    if p.name not in BREACH_NOTICES:
+        return []
+    step = f"promise-broken-{p.id}-{len(p.replans)}"
+    return [Effect(kind=EffectKind.NOTIFY_PROMISE_BROKEN, step=step, escalation=e)]
 
 
 def is_closed(state: MigrationState) -> bool:

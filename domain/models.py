@@ -119,12 +119,18 @@ class Line(Model):
     migration_code: str
 
 
+class Language(StrEnum):
+    IT = "it"
+    EN = "en"
+
+
 class MigrationRequest(Model):
     customer: Customer
     line: Line
     losing_operator: str
     offer: str
     policy: MigrationPolicy = Field(default_factory=MigrationPolicy)
+    language: Language = Language.IT  # of every message and of the status page
 
 
 class Replan(Model):
@@ -182,6 +188,16 @@ class Appointment(Model):
     work_order_id: str
 
 
+class VisitMove(Model):
+    """A booked visit moved to another window: the customer sees both."""
+
+    at: datetime
+    old_start: datetime
+    old_end: datetime
+    new_start: datetime
+    new_end: datetime
+
+
 class MissedVisit(Model):
     """An appointment that was not kept, and whether the operator owes the customer for it."""
 
@@ -230,6 +246,7 @@ class Undo(StrEnum):
 # the old rules, so that their recorded histories replay unchanged.
 LEGACY_RULES = 1
 RAINY_DAY_RULES = 2
+CUSTOMER_NOTICE_RULES = 3  # and a message to the customer when a promise to him breaks
 
 
 class MigrationState(Model):
@@ -246,6 +263,7 @@ class MigrationState(Model):
     tickets: list[Ticket] = Field(default_factory=list)
     appointment: Appointment | None = None
     missed_visits: list[MissedVisit] = Field(default_factory=list)
+    visit_moves: list[VisitMove] = Field(default_factory=list)
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
     contract_effective_at: datetime | None = None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from domain import compensation, promises, wording
 from domain.models import (
     Appointment,
     Customer,
     Escalation,
+    Language,
     Line,
     MigrationState,
     MissedVisit,
@@ -19,6 +22,7 @@ from domain.models import (
     Stage,
     Ticket,
     TimelineEntry,
+    VisitMove,
 )
 from domain.promises import MAX_LEVEL
 
@@ -26,6 +30,11 @@ from domain.promises import MAX_LEVEL
 class Owner(Model):
     party: Party | None
     due_at: datetime | None
+
+
+class Owed(Model):
+    what: str  # a promise's name, `missed_appointments` or `without_service`
+    amount_cents: int
 
 
 class Snapshot(Model):
@@ -58,10 +67,15 @@ class Snapshot(Model):
     compensation: Money
     appointment: Appointment | None
     missed_visits: list[MissedVisit]
+    visit_moves: list[VisitMove] = Field(default_factory=list)
     reinstatement_requested: bool
     outcome_reason: str | None
     timeline: list[TimelineEntry]
+    compensation_items: list[Owed] = Field(default_factory=list)
+    chain_id: str = ""
+    language: Language = Language.IT
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
+    customer_status_url: str | None = None  # the customer's status link, filled in likewise
 
 
 def owner(state: MigrationState) -> Owner:
@@ -112,8 +126,15 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         tickets=state.tickets,
         escalations=state.escalations,
         compensation=compensation.total(state, now),
+        compensation_items=[
+            Owed(what=what, amount_cents=cents)
+            for what, cents in compensation.breakdown(state, now)
+        ],
+        chain_id=state.chain_id,
+        language=state.request.language,
         appointment=state.appointment,
         missed_visits=state.missed_visits,
+        visit_moves=state.visit_moves,
         reinstatement_requested=state.reinstatement_requested,
         outcome_reason=state.outcome_reason,
         timeline=state.timeline,

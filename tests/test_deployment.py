@@ -68,7 +68,7 @@ def test_worker_and_api_get_every_setting_they_need() -> None:
 
 def test_namespace_step_registers_every_search_attribute() -> None:
     script = (ROOT / "deploy" / "create-namespace.sh").read_text()
-    registered = set(re.findall(r"(\w+)=(Keyword|Int|Bool|Datetime)\b", script))
+    registered = set(re.findall(r"(\w+)=(KeywordList|Keyword|Int|Bool|Datetime)\b", script))
     flags = sa.cli_flags()[1::2]
     assert registered == {tuple(f.split("=")) for f in flags}
 

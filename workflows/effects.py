@@ -43,17 +43,6 @@ ESCALATION_RETRY = RetryPolicy(
 # Dispatch waits for the booking's answer: past this it gets an error and can try again.
 BOOKING_DEADLINE = timedelta(minutes=2)
 
-CUSTOMER_TEXTS = {
-    EffectKind.CONFIRMATION_CALL: "We recorded your confirmation. A technician will call you "
-    "to book the visit; your current line keeps working until the new one is active.",
-    EffectKind.NOTIFY_VISIT_BOOKED: "Your technician visit is booked.",
-    EffectKind.NOTIFY_VISIT_MISSED: "Your technician visit could not be completed. Field "
-    "service will call you to book a new one; your current line keeps working meanwhile.",
-    EffectKind.NOTIFY_ACTIVATION: "Your new line is active. Your contract starts today.",
-    EffectKind.NOTIFY_WITHDRAWAL: "Your proposal is withdrawn at no cost; nothing changes on "
-    "your current line.",
-}
-
 
 def idempotency_key(state: MigrationState, step: str) -> str:
     """Workflow id, the run chain (the id can be reused once a migration closes) and step."""
@@ -148,6 +137,7 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
             | EffectKind.NOTIFY_VISIT_MISSED
             | EffectKind.NOTIFY_ACTIVATION
             | EffectKind.NOTIFY_WITHDRAWAL
+            | EffectKind.NOTIFY_PROMISE_BROKEN
         ):
             customer = state.request.customer
             message = CustomerMessage(
@@ -156,7 +146,8 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
                 kind=effect.kind.value,
                 phone=customer.phone,
                 email=customer.email,
-                text=CUSTOMER_TEXTS[effect.kind],
+                text=effect.text or "",
+                chain_id=state.chain_id,
             )
             return await _call(
                 Notifications.notify_customer, message, f"Customer message: {effect.kind.value}"

@@ -34,15 +34,27 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.editing import UNDO_EFFECTS
     from domain.handlers import visits
-    from domain.models import LEGACY_RULES, RAINY_DAY_RULES, MigrationState, Ticket
+    from domain.models import (
+        CUSTOMER_NOTICE_RULES,
+        LEGACY_RULES,
+        RAINY_DAY_RULES,
+        MigrationState,
+        Ticket,
+    )
     from domain.views import Snapshot
     from workflows import effects
     from workflows import search_attributes as sa
     from workflows.visibility import Visibility
 
 UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
-# Migrations started before this patch keep the old rules, so their histories replay.
-RAINY_DAY_PATCH = "rainy-day-rules"
+# Migrations started before each patch keep the rules they started with, so their histories
+# replay: rebooking and reinstatement, then messages to the customer when a promise breaks.
+RULES_PATCHES = (("customer-notices", CUSTOMER_NOTICE_RULES), ("rainy-day-rules", RAINY_DAY_RULES))
+
+
+def _rules() -> int:
+    """The newest rules this run's history knows (a new run: the newest of all)."""
+    return next((rules for patch, rules in RULES_PATCHES if workflow.patched(patch)), LEGACY_RULES)
 
 
 @workflow.defn
@@ -57,7 +69,7 @@ class LineMigrationWorkflow:
             start.sales_agent,
             start.request,
             workflow.now(),
-            rules=RAINY_DAY_RULES if workflow.patched(RAINY_DAY_PATCH) else LEGACY_RULES,
+            rules=_rules(),
         )
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0

@@ -49,6 +49,7 @@ async def start_migration(
         losing_operator=body.losing_operator,
         offer=body.offer,
         policy=MigrationPolicy.model_validate(overrides),
+        language=body.language,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)

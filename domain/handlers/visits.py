@@ -28,6 +28,7 @@ from domain.models import (
     PromiseName,
     Stage,
     Undo,
+    VisitMove,
     VisitOutcome,
 )
 from domain.wording import MISS_WORDS
@@ -87,6 +88,14 @@ def book(draft: MigrationState, cmd: BookVisit, now: datetime) -> Decision:
             f"visit moved {detail}",
         )
         event = "visit_moved"
+        move = VisitMove(
+            at=now,
+            old_start=old.window_start,
+            old_end=old.window_end,
+            new_start=cmd.window_start,
+            new_end=cmd.window_end,
+        )
+        draft.visit_moves.append(move)
         if (
             draft.rules >= RAINY_DAY_RULES
             and old.window_start - now < draft.request.policy.reschedule_notice

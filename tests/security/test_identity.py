@@ -171,6 +171,8 @@ async def test_development_tokens_are_refused_in_production(
     monkeypatch.setenv("API_SECRET", "a-production-secret")
     monkeypatch.setenv("PAYLOAD_KEYS", "p-1:" + base64.b64encode(b"p" * 32).decode())
     monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
+    monkeypatch.setenv("STATUS_LINK_KEYS", "s-1:a-production-status-link-key")
+    monkeypatch.setenv("STATUS_LINK_KEY_ID", "s-1")
     async with inprocess_api(dev_env.client, environment="production", **OIDC) as api:
         dev = await api.get(UNKNOWN, headers=bearer("dev-auditor"))
         real = await api.get(UNKNOWN, headers=bearer(token()))
@@ -217,6 +219,8 @@ async def test_the_codec_server_needs_an_auditors_token_in_production(
     monkeypatch.setenv("API_SECRET", "a-production-secret")
     monkeypatch.setenv("PAYLOAD_KEYS", f"p-1:{key}")
     monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
+    monkeypatch.setenv("STATUS_LINK_KEYS", "s-1:a-production-status-link-key")
+    monkeypatch.setenv("STATUS_LINK_KEY_ID", "s-1")
     ui = "https://temporal-ui.example-operator.it"
     document = json.dumps({"payloads": []})
     async with inprocess_api(

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.messages import CustomerMessage
 from domain.commands import (
     AcknowledgeTicket,
     BookVisit,
@@ -116,7 +117,13 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     outcome = await handle.result()
 
     assert outcome.stage is Stage.COMPLETED
-    assert len(systems.named("notifications.notify_customer")) == 4  # call, 2 visits, activation
+    told = sorted(
+        m.kind for m in systems.payloads("notifications.notify_customer", CustomerMessage)
+    )
+    assert told == sorted(
+        ["confirmation_call", "notify_visit_booked", "notify_visit_booked", "notify_activation"]
+        + ["notify_promise_broken"] * 2  # restoration in 24 h, and the technician's call
+    )
     assert len(systems.named("losing_operator.request_release")) == 1
     assert len(systems.named("payments.request_mandate")) == 1
     assert len(systems.effects) == len({c.key for c in systems.deliveries})

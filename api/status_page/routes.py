@@ -1,0 +1,192 @@
+"""GET /status/{token}: the customer's page (or its JSON twin); POST …/problem: he tells us.
+
+No sign-in: the link is the key. A tampered, unknown or expired link answers 404 with a
+friendly page and says nothing more; the link itself is never logged (a short hash is).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+from collections import defaultdict, deque
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import Field, ValidationError
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
+
+from api import workflow_calls as calls
+from api.errors import ApiError
+from api.links import status_links
+from api.schemas import TRIMMED, Body
+from domain.commands import OpenTicket
+from domain.models import Actor, Language
+from domain.status_page import STATUS_CHANNEL, StatusView, view
+from observability.logs import request_context
+from security import hashing
+from security.status_links import expired, fingerprint
+from settings import Settings
+from workflows.line_migration import LineMigrationWorkflow as Wf
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+CUSTOMER = Actor(subject="customer", role="customer")
+PROBLEMS_PER_HOUR = 3  # per link: enough for a person, useless for a flood
+HOUR_S = 3600.0
+
+
+class ProblemIn(Body):
+    summary: Annotated[str, Field(min_length=1, max_length=500, pattern=TRIMMED)]
+
+
+class ProblemLimiter:
+    """A few reports an hour per link, in this process's memory."""
+
+    def __init__(self) -> None:
+        self._sent: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, link: str) -> bool:
+        now, sent = time.monotonic(), self._sent[link]
+        while sent and now - sent[0] > HOUR_S:
+            sent.popleft()
+        if len(sent) >= PROBLEMS_PER_HOUR:
+            return False
+        sent.append(now)
+        return True
+
+
+limiter = ProblemLimiter()
+
+
+def _csrf(settings: Settings, token: str) -> str:
+    key = settings.api_secret.get_secret_value().encode()
+    return hmac.new(key, b"status-problem|" + token.encode(), hashlib.sha256).hexdigest()
+
+
+async def _view(request: Request, token: str) -> tuple[str, StatusView] | None:
+    """The migration behind a valid, live link, and its view; None for anything else."""
+    context = request_context.get()
+    if context is not None:
+        context["status_link"] = fingerprint(token)
+    opened = status_links(request.app.state.settings).open(token)
+    if opened is None:
+        return None
+    migration_id, chain_id = opened
+    handle = calls.handle(request.app.state.client, migration_id)
+    try:
+        description = await handle.describe()
+        snap = await calls.snapshot(request.app.state.client, migration_id)
+    except (RPCError, ApiError):
+        return None
+    closed = description.status is not WorkflowExecutionStatus.RUNNING
+    if snap.chain_id != chain_id or expired(description.close_time if closed else None, _now()):
+        return None
+    return migration_id, view(snap, _now())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _not_found(request: Request) -> Response:
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(
+            {"error": {"code": "not_found", "message": "no such link"}}, status_code=404
+        )
+    return templates.TemplateResponse(request, "status_not_found.html", {}, status_code=404)
+
+
+@router.get("/status/{token}")
+async def status(request: Request, token: str, reported: str | None = None) -> Response:
+    found = await _view(request, token)
+    if found is None:
+        return _not_found(request)
+    _, page = found
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(page.model_dump(mode="json"))
+    return _page(request, token, page, notice=_reported_words(page.language) if reported else None)
+
+
+@router.post("/status/{token}/problem")
+async def problem(
+    request: Request,
+    token: str,
+    summary: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
+) -> Response:
+    found = await _view(request, token)
+    if found is None:
+        return _not_found(request)
+    migration_id, page = found
+    settings: Settings = request.app.state.settings
+    it = page.language is Language.IT
+    if not hmac.compare_digest(csrf, _csrf(settings, token)):
+        return _page(
+            request,
+            token,
+            page,
+            refusal="Pagina scaduta: riprova." if it else "This page expired: try again.",
+            status=403,
+        )
+    try:
+        body = ProblemIn(summary=summary)
+    except ValidationError:
+        words = (
+            "Scrivi il problema (al massimo 500 caratteri)."
+            if it
+            else "Describe the problem (500 characters at most)."
+        )
+        return _page(request, token, page, refusal=words, status=422)
+    if not limiter.allow(fingerprint(token)):
+        words = (
+            "Hai già segnalato diversi problemi quest'ora: li stiamo guardando."
+            if it
+            else "You already reported several problems this hour: we are on them."
+        )
+        return _page(request, token, page, refusal=words, status=429)
+    cmd = OpenTicket(actor=CUSTOMER, channel=STATUS_CHANNEL, summary=body.summary)
+    key = idempotency_key or str(uuid.uuid4())
+    cmd = cmd.model_copy(
+        update={
+            "idempotency_key": key,
+            "request_hash": hashing.request_hash("problem", body.summary),
+        }
+    )
+    try:
+        await calls.update(request.app.state.client, migration_id, Wf.open_ticket, cmd, "problem")
+    except ApiError as err:
+        return _page(request, token, page, refusal=err.message, status=err.status)
+    return RedirectResponse(f"/status/{token}?reported=1", status_code=303)
+
+
+def _reported_words(lang: Language) -> str:
+    return "Segnalazione ricevuta." if lang is Language.IT else "Report received."
+
+
+def _page(
+    request: Request,
+    token: str,
+    page: StatusView,
+    notice: str | None = None,
+    refusal: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "v": page,
+        "it": page.language is Language.IT,
+        "token": token,
+        "csrf": _csrf(request.app.state.settings, token),
+        "key": str(uuid.uuid4()),
+        "notice": notice,
+        "refusal": refusal,
+    }
+    return templates.TemplateResponse(request, "status.html", context, status_code=status)

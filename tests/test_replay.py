@@ -31,6 +31,7 @@ PATHS = {
     "rebooked_after_no_show",
     "failed_without_service_restored",
     "withdrawn_without_service_restored",
+    "customer_told_of_broken_promise",
 }
 
 

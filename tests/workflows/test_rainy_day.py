@@ -151,3 +151,21 @@ async def test_a_migration_ending_without_service_waits_for_restoration(
     assert len(systems.named("losing_operator.request_reinstatement")) == 1
     assert len(systems.named("losing_operator.cancel_order")) == 1
     assert systems.named("losing_operator.request_release") == []
+
+
+async def test_a_broken_promise_is_told_to_the_customer_once(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    handle = await start(env, worker)
+    await confirm(handle)
+    await env.sleep(timedelta(hours=33))  # the technician's call was due at 24 h; now level 3
+    snap = await handle.query(Wf.snapshot)
+    assert [e.level for e in snap.escalations] == [1, 2, 3]
+    await eventually(lambda: systems.named("notifications.notify_customer")[1:])
+    told = systems.payloads("notifications.notify_customer", CustomerMessage)
+    assert [m.kind for m in told] == ["confirmation_call", "notify_promise_broken"]
+    assert "Non abbiamo mantenuto la promessa di chiamarti" in told[1].text
+    assert told[1].text.endswith("{status_link}")  # the activity signs and fills it in
+    await book(env, handle)
+    await handle.terminate("recorded")
+    await record(handle, "customer_told_of_broken_promise")

@@ -45,7 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15 --scale 50,100
+	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15 --burst 20 --scale 50,100
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

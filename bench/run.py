@@ -30,6 +30,7 @@ from temporalio.client import Client
 
 from bench import scale
 from bench.bare import BARE_QUEUE, Alarm, BareMigration, BareTimer, Notice, Plan
+from bench.burst import burst_storm
 from bench.cpu import cpu_seconds, per_migration_ms
 from bench.latency import Latencies, TimedTransport
 from bench.paths import (
@@ -310,11 +311,12 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         results |= await timed(
             "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
         )
+        results |= await timed("burst", burst_storm(api, sims, client, stack, args.burst))
     # The scale curve on two fresh stacks: a server's heap never shrinks, so a side measured
     # after the other would hide its own growth.
     async with (
         stack_with_bare_worker() as (ours_stack, ours_client, ours_pids),
-        stack_with_bare_worker() as (_, bare_client, bare_pids),
+        stack_with_bare_worker() as (bare_stack, bare_client, bare_pids),
     ):
         results |= await timed(
             "scale",
@@ -326,6 +328,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 ours_pids,
                 bare_pids,
                 f"{ours_stack.simulators_url}/notifications/escalations",
+                f"{bare_stack.simulators_url}/losing-operator/orders",
             ),
         )
     results["phase_seconds"] = phases
@@ -346,6 +349,7 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=10, help="concurrent API clients")
     parser.add_argument("--storm", type=int, default=300, help="promises running out together")
     parser.add_argument("--storm-window", type=int, default=45, help="seconds until they do")
+    parser.add_argument("--burst", type=int, default=1000, help="visit windows ending together")
     parser.add_argument(
         "--scale",
         type=sizes,

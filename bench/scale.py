@@ -91,6 +91,7 @@ async def scale_curve(
     pids: dict[str, int],
     bare_pids: dict[str, int],
     notifications_url: str,
+    bare_opening_url: str,
 ) -> dict[str, Any]:
     """Ours on one stack, bare on another, each server fresh."""
     settings = Settings()
@@ -114,9 +115,10 @@ async def scale_curve(
     async def bare() -> str:
         wid = f"bare-open-{uuid.uuid4()}"
         notice = Notice(url=notifications_url, key=f"{wid}/notice", migration_id=wid)
+        opening = Notice(url=bare_opening_url, key=f"{wid}/open-order", migration_id=wid)
         await bare_client.start_workflow(
             BareTimer.run,
-            Alarm(due=now() + timedelta(days=2), notice=notice),
+            Alarm(due=now() + timedelta(days=2), notice=notice, opening=opening),
             id=wid,
             task_queue=BARE_QUEUE,
         )

@@ -271,10 +271,13 @@ class LineMigrationWorkflow:
     async def _sleep_until_something_changes(self) -> None:
         """One durable timer, aimed at the ledger's next due instant, re-aimed on any change."""
         due = views.next_deadline(self._state)
+        seen = [self._state, due]  # the deadline is derived once per new state, not per check
 
         def changed() -> bool:
+            if self._state is not seen[0]:
+                seen[:] = [self._state, views.next_deadline(self._state)]
             finished = lifecycle.is_closed(self._state) and self._in_flight == 0
-            return finished or views.next_deadline(self._state) != due or self._history_is_long()
+            return finished or seen[1] != due or self._history_is_long()
 
         timeout = None if due is None else due - workflow.now()
         if timeout is not None and timeout <= timedelta(0):

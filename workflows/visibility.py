@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
 class Visibility:
     def __init__(self, carried: MigrationState | None, keys: tuple[sa.Key, ...]) -> None:
         self._keys = keys
+        self._details = ""
         self._published: dict[str, sa.SearchValue] = {
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes
         }
@@ -34,7 +35,10 @@ class Visibility:
         if updates:
             workflow.upsert_search_attributes(updates)
             self._published = values
-        workflow.set_current_details(views.current_details(state))
+        details = views.current_details(state)
+        if details != self._details:  # metadata only: nothing in history, but not free
+            workflow.set_current_details(details)
+            self._details = details
 
     def _count(self, state: MigrationState) -> None:
         """Add to the product counters what grew since last time (the SDK skips replays)."""

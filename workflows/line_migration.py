@@ -34,27 +34,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.editing import UNDO_EFFECTS
     from domain.handlers import visits
-    from domain.models import (
-        CUSTOMER_NOTICE_RULES,
-        LEGACY_RULES,
-        RAINY_DAY_RULES,
-        MigrationState,
-        Ticket,
-    )
+    from domain.models import MigrationState, Ticket
     from domain.views import Snapshot
-    from workflows import effects
-    from workflows import search_attributes as sa
+    from workflows import effects, versions
     from workflows.visibility import Visibility
 
 UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
-# Migrations started before each patch keep the rules they started with, so their histories
-# replay: rebooking and reinstatement, then messages to the customer when a promise breaks.
-RULES_PATCHES = (("customer-notices", CUSTOMER_NOTICE_RULES), ("rainy-day-rules", RAINY_DAY_RULES))
-
-
-def _rules() -> int:
-    """The newest rules this run's history knows (a new run: the newest of all)."""
-    return next((rules for patch, rules in RULES_PATCHES if workflow.patched(patch)), LEGACY_RULES)
 
 
 @workflow.defn
@@ -69,15 +54,12 @@ class LineMigrationWorkflow:
             start.sales_agent,
             start.request,
             workflow.now(),
-            rules=_rules(),
+            rules=versions.rules(),
         )
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
-        # Keys added later are published only where the patch says this run knows them.
-        later = [key for patch, key in sa.LATER_KEYS.items() if workflow.patched(patch)]
-        keys = tuple(k for k in sa.ALL if k not in sa.LATER_KEYS.values() or k in later)
-        self._visibility = Visibility(start.state, keys)
+        self._visibility = Visibility(start.state, versions.published_keys())
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:

@@ -1,0 +1,27 @@
+"""What this run of a migration knows, from the patches its history carries.
+
+Migrations started before a patch keep behaving as they did, so that their histories replay:
+the rules they decide by, and the search attributes they publish.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.models import CUSTOMER_NOTICE_RULES, LEGACY_RULES, RAINY_DAY_RULES
+    from workflows import search_attributes as sa
+
+# Newest first: rebooking and reinstatement, then messages when a promise to the customer breaks.
+RULES_PATCHES = (("customer-notices", CUSTOMER_NOTICE_RULES), ("rainy-day-rules", RAINY_DAY_RULES))
+
+
+def rules() -> int:
+    """The newest rules this run's history knows (a new run: the newest of all)."""
+    return next((r for patch, r in RULES_PATCHES if workflow.patched(patch)), LEGACY_RULES)
+
+
+def published_keys() -> tuple[sa.Key, ...]:
+    """Every search attribute, but those added by a patch this run does not know."""
+    later = [key for patch, key in sa.LATER_KEYS.items() if workflow.patched(patch)]
+    return tuple(k for k in sa.ALL if k not in sa.LATER_KEYS.values() or k in later)

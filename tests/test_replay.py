@@ -32,6 +32,7 @@ PATHS = {
     "failed_without_service_restored",
     "withdrawn_without_service_restored",
     "customer_told_of_broken_promise",
+    "withdrawn_with_the_start",
 }
 
 

@@ -58,14 +58,16 @@ class LineMigrationWorkflow:
         )
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
+        self._order_settled = False  # the losing operator's order is opened (or refused)
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
         self._visibility = Visibility(start.state, versions.published_keys())
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
         if start.state is None:
-            async with self._lock:  # a withdrawal waits for the order it must cancel
+            async with self._lock:
                 await self._open_order()
+        self._order_settled = True
         while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
             self._surface_bug()
             self._apply_escalations()
@@ -103,6 +105,9 @@ class LineMigrationWorkflow:
 
     @workflow.update
     async def withdraw(self, cmd: Withdraw) -> Snapshot:
+        # The order at the losing operator is opened first: a withdrawal arriving with the
+        # start must find it on the stack, or it would be left open at the losing operator.
+        await workflow.wait_condition(lambda: self._order_settled)
         async with self._lock:  # a booking in flight finishes first, so its undo is known
             return self._decide(cmd)
 

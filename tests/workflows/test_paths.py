@@ -6,7 +6,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -19,6 +20,7 @@ from domain.commands import (
     OpenTicket,
     Outcome,
     ReportVisit,
+    StartMigration,
     Withdraw,
 )
 from domain.models import Stage, VisitOutcome
@@ -209,3 +211,36 @@ async def test_long_history_continues_as_new_keeping_every_promise(
         assert sorted(e.promise for e in snap.escalations) == expected  # no timer lost
         assert len(systems.named("field_service.forward_ticket")) == 12  # none sent twice
         await latest.terminate("test finished")
+
+
+async def test_a_withdrawal_sent_with_the_start_still_cancels_the_order(
+    dev_env: WorkflowEnvironment, systems: FakeSystems
+) -> None:
+    """Update-with-start delivers the withdrawal in the very first task, before the order is
+    opened: it must wait for the order, then cancel it, never leave it open."""
+    async with Worker(
+        dev_env.client,
+        task_queue=f"tq-{uuid.uuid4()}",
+        workflows=[Wf],
+        activities=systems.activities(),
+    ) as worker:
+        start = WithStartWorkflowOperation(
+            Wf.run,
+            StartMigration(line_key="k", sales_agent="dario", request=make_request()),
+            id=f"mig-{uuid.uuid4()}",
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            task_queue=worker.task_queue,
+        )
+        snap = await dev_env.client.execute_update_with_start_workflow(
+            Wf.withdraw,
+            Withdraw(actor=CARE, reason="changed mind at once"),
+            start_workflow_operation=start,
+        )
+        handle = await start.workflow_handle()
+        await handle.result()
+        await record(handle, "withdrawn_with_the_start")
+    assert snap.stage is Stage.WITHDRAWN
+    assert [n for n in systems.order() if "order" in n] == [
+        "losing_operator.open_order",
+        "losing_operator.cancel_order",
+    ]

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.visibility import Visibility
 
 UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
+WITHDRAWAL_WAITS_FOR_ORDER = "withdrawal-waits-for-order"  # histories before it replay as were
 
 
 @workflow.defn
@@ -107,7 +108,8 @@ class LineMigrationWorkflow:
     async def withdraw(self, cmd: Withdraw) -> Snapshot:
         # The order at the losing operator is opened first: a withdrawal arriving with the
         # start must find it on the stack, or it would be left open at the losing operator.
-        await workflow.wait_condition(lambda: self._order_settled)
+        if workflow.patched(WITHDRAWAL_WAITS_FOR_ORDER):
+            await workflow.wait_condition(lambda: self._order_settled)
         async with self._lock:  # a booking in flight finishes first, so its undo is known
             return self._decide(cmd)
 

@@ -41,6 +41,9 @@ REFUSALS = {
     RefusalKind.FORBIDDEN.value: (403, "forbidden"),
     RefusalKind.IDEMPOTENCY_MISMATCH.value: (422, "idempotency_key_reused"),
 }
+# A query is answered in milliseconds; one lost with a workflow evicted from the worker's
+# cache as it closes must not hold the caller: 503, and a retry is answered at once.
+QUERY_TIMEOUT = timedelta(seconds=10)
 UNAVAILABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNKNOWN}
 
 
@@ -87,7 +90,9 @@ def handle(client: Client, migration_id: str) -> Handle:
 
 async def snapshot(client: Client, migration_id: str) -> Snapshot:
     async with temporal_errors(migration_id):
-        return await handle(client, migration_id).query(LineMigrationWorkflow.snapshot)
+        return await handle(client, migration_id).query(
+            LineMigrationWorkflow.snapshot, rpc_timeout=QUERY_TIMEOUT
+        )
 
 
 async def update(client: Client, migration_id: str, method: Update[C, R], cmd: C, action: str) -> R:

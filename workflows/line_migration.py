@@ -18,6 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from domain import lifecycle, views, wording
     from domain.commands import (
+        Ack,
         AcknowledgeTicket,
         BookVisit,
         Command,
@@ -97,7 +98,7 @@ class LineMigrationWorkflow:
     # --- updates: each validator refuses before anything is written to history ------------
 
     @workflow.update
-    async def confirm(self, cmd: Confirm) -> Snapshot:
+    async def confirm(self, cmd: Confirm) -> Ack:
         return self._decide(cmd)
 
     @confirm.validator
@@ -105,7 +106,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def withdraw(self, cmd: Withdraw) -> Snapshot:
+    async def withdraw(self, cmd: Withdraw) -> Ack:
         # The order at the losing operator is opened first: a withdrawal arriving with the
         # start must find it on the stack, or it would be left open at the losing operator.
         if workflow.patched(WITHDRAWAL_WAITS_FOR_ORDER):
@@ -118,7 +119,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def book_visit(self, cmd: BookVisit) -> Snapshot:
+    async def book_visit(self, cmd: BookVisit) -> Ack:
         """Book or move the visit; field service must accept before the migration records it."""
         async with self._lock:
             self._check(cmd)
@@ -139,7 +140,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def report_visit(self, cmd: ReportVisit) -> Snapshot:
+    async def report_visit(self, cmd: ReportVisit) -> Ack:
         async with self._lock:
             return self._decide(cmd)
 
@@ -148,7 +149,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def report_service_loss(self, cmd: ReportServiceLoss) -> Snapshot:
+    async def report_service_loss(self, cmd: ReportServiceLoss) -> Ack:
         return self._decide(cmd)
 
     @report_service_loss.validator
@@ -156,7 +157,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def confirm_service_restored(self, cmd: ConfirmServiceRestored) -> Snapshot:
+    async def confirm_service_restored(self, cmd: ConfirmServiceRestored) -> Ack:
         return self._decide(cmd)
 
     @confirm_service_restored.validator
@@ -164,7 +165,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def confirm_line_release(self, cmd: ConfirmLineRelease) -> Snapshot:
+    async def confirm_line_release(self, cmd: ConfirmLineRelease) -> Ack:
         return self._decide(cmd)
 
     @confirm_line_release.validator
@@ -196,16 +197,16 @@ class LineMigrationWorkflow:
         if refusal is not None:
             raise ApplicationError(refusal.reason, type=refusal.kind.value, non_retryable=True)
 
-    def _decide(self, cmd: Command) -> Snapshot:
+    def _decide(self, cmd: Command) -> Ack:
         self._check(cmd)  # again: the state may have moved while this handler waited
         decision = lifecycle.apply(self._state, cmd, workflow.now())
         return self._commit(decision.state, decision.effects)
 
-    def _commit(self, state: MigrationState, todo: list[Effect]) -> Snapshot:
+    def _commit(self, state: MigrationState, todo: list[Effect]) -> Ack:
         self._state = state
         self._start(todo)
         self._publish()
-        return views.snapshot(state, workflow.now())
+        return Ack(migration_id=state.migration_id, stage=state.stage, events=len(state.timeline))
 
     async def _open_order(self) -> None:
         """Validate line and code at the losing operator; a refusal fails with no other effect."""

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from temporalio.client import Client
 
 from api import scope
+from api import workflow_calls as calls
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, writing
 from api.links import linked
@@ -27,6 +28,7 @@ from api.schemas import (
 )
 from api.workflow_calls import Update, act
 from domain.commands import (
+    Ack,
     AcknowledgeTicket,
     BookVisit,
     Command,
@@ -73,14 +75,15 @@ class Caller:
     async def snapshot(
         self,
         migration_id: str,
-        update: Update[C, Snapshot],
+        update: Update[C, Ack],
         command: type[C],
         body: BaseModel,
         action: str,
     ) -> Snapshot:
-        """Run the update and answer its snapshot, linked to the Web UI."""
-        snap = await self.run(migration_id, update, command, body, action)
-        return linked(self.settings, snap)
+        """Run the update, then answer the migration as it now is (a query: nothing written
+        to history), linked to the Web UI and the customer's status page."""
+        await self.run(migration_id, update, command, body, action)
+        return linked(self.settings, await calls.snapshot(self.client, migration_id))
 
 
 def acting(*roles: Role) -> Any:

@@ -22,10 +22,9 @@ async def until(
 ) -> dict[str, Any]:
     """Poll the snapshot (bounded) until a background step shows in it."""
     for _ in range(300):
-        snap: dict[str, Any] = (
-            await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
-        ).json()
-        if check(snap):
+        r = await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
+        snap: dict[str, Any] = r.json()
+        if r.status_code == 200 and check(snap):  # a 503 says: retry
             return snap
         await asyncio.sleep(0.1)
     raise AssertionError(f"never happened; last snapshot: {snap}")

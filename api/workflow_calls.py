@@ -41,6 +41,16 @@ REFUSALS = {
     RefusalKind.FORBIDDEN.value: (403, "forbidden"),
     RefusalKind.IDEMPOTENCY_MISMATCH.value: (422, "idempotency_key_reused"),
 }
+
+
+def key_reused() -> ApiError:
+    return ApiError(
+        422,
+        "idempotency_key_reused",
+        "this Idempotency-Key was already used with a different request",
+    )
+
+
 # A query is answered in milliseconds; one lost with a workflow evicted from the worker's
 # cache as it closes must not hold the caller: 503, and a retry is answered at once.
 QUERY_TIMEOUT = timedelta(seconds=10)
@@ -194,11 +204,7 @@ async def _bind_key(client: Client, task_queue: str, caller_key: str, binding: K
         except WorkflowAlreadyStartedError:
             description = await client.get_workflow_handle(binding_id).describe()
     if await description.memo_value("request_hash", None) != binding.request_hash:
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used with a different request",
-        )
+        raise key_reused()
 
 
 async def _earlier_start(
@@ -213,11 +219,7 @@ async def _earlier_start(
     if await description.memo_value("idempotency_key", None) != key:
         return None
     if await description.memo_value("request_hash", None) != digest:
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used with a different request",
-        )
+        raise key_reused()
     return await snapshot(client, migration_id)
 
 

@@ -51,10 +51,17 @@ def key_reused() -> ApiError:
     )
 
 
-# A query is answered in milliseconds; one lost with a workflow evicted from the worker's
-# cache as it closes must not hold the caller: 503, and a retry is answered at once.
-QUERY_TIMEOUT = timedelta(seconds=10)
-UNAVAILABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.UNKNOWN}
+# A query waits for the workflow's pending task (seconds under a heavy load of new
+# migrations); one lost with a workflow evicted from the worker's cache as it closes must
+# not hold the caller forever: past this, 503, and a retry is answered at once.
+QUERY_TIMEOUT = timedelta(seconds=60)
+# The client's own deadline on a call ("Timeout expired") comes back as CANCELLED.
+UNAVAILABLE = {
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.UNKNOWN,
+}
 
 
 @asynccontextmanager

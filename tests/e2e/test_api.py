@@ -21,9 +21,13 @@ async def until(
     api: httpx.AsyncClient, migration_id: str, check: Callable[[dict[str, Any]], bool]
 ) -> dict[str, Any]:
     """Poll the snapshot (bounded) until a background step shows in it."""
+    snap: dict[str, Any] = {}
     for _ in range(300):
-        r = await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
-        snap: dict[str, Any] = r.json()
+        try:
+            r = await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
+        except httpx.TimeoutException:  # a query lost as the workflow closed: ask again
+            continue
+        snap = r.json()
         if r.status_code == 200 and check(snap):  # a 503 says: retry
             return snap
         await asyncio.sleep(0.1)

@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ import httpx
 from temporalio.client import Client
 
 from bench import scale
-from bench.bare import BARE_QUEUE, Alarm, BareMigration, BareTimer, Notice, Plan
+from bench.bare import BARE_QUEUE, BareMigration, Plan
 from bench.burst import burst_storm
 from bench.cpu import cpu_seconds, per_migration_ms
 from bench.latency import Latencies, TimedTransport
@@ -38,11 +39,11 @@ from bench.paths import (
     cost,
     in_parallel,
     now,
-    percentile,
     plan_of,
     post,
     seconds_between,
 )
+from bench.race import race, summary
 from connection import connect
 from settings import Settings
 from stack import NO_WRITE_LIMIT, ROOT, Stack, start_on_free_ports
@@ -190,42 +191,13 @@ async def storm(
         )
         for s in confirmed
     }
-    url = f"{stack.simulators_url}/notifications/escalations"
-    bare_ids = {f"bare-storm-{m}": d for m, d in due.items()}
-    await asyncio.gather(
-        *(
-            client.start_workflow(
-                BareTimer.run,
-                Alarm(due=d, notice=Notice(url=url, key=f"{b}/notice", migration_id=b)),
-                id=b,
-                task_queue=BARE_QUEUE,
-            )
-            for b, d in bare_ids.items()
-        )
+    due_at = {m: datetime.fromisoformat(d) for m, d in due.items()}
+    late_ours, late_bare = await race(
+        sims, client, stack, due_at, "escalation:technician_contact:1", "bare-storm", 300
     )
-    late_ours: dict[str, float] = {}
-    late_bare: dict[str, float] = {}
-    deadline = time.monotonic() + window_s + 300
-    while (len(late_ours) < n or len(late_bare) < n) and time.monotonic() < deadline:
-        await asyncio.sleep(1)
-        for call in (await sims.get("/calls")).json():
-            mid = call["migration_id"]
-            if call["action"] == "escalation:technician_contact:1" and mid in due:
-                late_ours[mid] = seconds_between(call["first_received_at"], due[mid])
-            elif mid in bare_ids:
-                late_bare[mid] = seconds_between(call["first_received_at"], bare_ids[mid])
     spread = seconds_between(max(due.values()), min(due.values()))
     results: dict[str, Any] = {"storm_migrations": n, "storm_due_spread_s": round(spread, 2)}
-    for label, delays in (("escalation", late_ours), ("bare_timer", late_bare)):
-        values = list(delays.values())
-        for q, name in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
-            results[f"{label}_{name}_s"] = round(percentile(values, q), 3)
-        results[f"{label}_max_s"] = round(max(values), 3)
-        results[f"{label}_fired"] = len(values)
-    results["escalation_p99_ratio"] = round(
-        results["escalation_p99_s"] / max(results["bare_timer_p99_s"], 0.001), 2
-    )
-    return results
+    return results | summary("escalation", "bare_timer", late_ours, late_bare)
 
 
 def table(results: dict[str, Any]) -> str:

@@ -15,13 +15,14 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ from tests.e2e.conftest import auth, migration_body
 
 RESULTS = Path(__file__).parent / "results"
 SECONDS_PER_DAY = 86_400
+PHASES = ("throughput", "storm", "burst", "scale")
 
 
 async def bare_run(
@@ -209,7 +211,7 @@ def table(results: dict[str, Any]) -> str:
         bare = results.get(f"bare_{key}", results.get(f"bare_{base}"))
         ratio = f"{value / bare:.2f}" if isinstance(bare, int | float) and bare else ""
         rows.append(f"{key:<40} {value!s:>12} {'' if bare is None else bare!s:>12} {ratio:>8}")
-    return "\n".join(rows) + "\n\n" + scale_table(results)
+    return "\n".join(rows) + ("\n\n" + scale_table(results) if "scale_ours" in results else "")
 
 
 def scale_table(results: dict[str, Any]) -> str:
@@ -221,6 +223,23 @@ def scale_table(results: dict[str, Any]) -> str:
         )
         rows.append(f"{ours['open']:<10}{cells}")
     return "\n".join(rows)
+
+
+@contextmanager
+def profiled(pid: int, svg: Path | None) -> Iterator[None]:
+    """py-spy samples the process while the block runs and writes its flame graph (or, for a
+    name not ending in .svg, its collapsed stacks) on SIGINT."""
+    if svg is None:
+        yield
+        return
+    command = [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid)]
+    kind = "flamegraph" if svg.suffix == ".svg" else "raw"  # raw: collapsed stacks, to sum
+    spy = subprocess.Popen([*command, "--output", str(svg), "--format", kind])
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
 
 
 def start_bare_worker(stack: Stack, log_dir: Path) -> subprocess.Popen[bytes]:
@@ -277,38 +296,45 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     ):
         paths, plan = await timed("cost", cost_per_path(api, client))
         results |= paths
-        results |= await timed(
-            "throughput", throughput(stack, client, args.n, args.concurrency, plan, pids)
-        )
-        results |= await timed(
-            "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
-        )
-        results |= await timed("burst", burst_storm(api, sims, client, stack, args.burst))
-    # The scale curve on two fresh stacks: a server's heap never shrinks, so a side measured
-    # after the other would hide its own growth.
+        if "throughput" in args.phases:
+            with profiled(pids["worker"], args.profile):
+                results |= await timed(
+                    "throughput", throughput(stack, client, args.n, args.concurrency, plan, pids)
+                )
+        if "storm" in args.phases:
+            results |= await timed(
+                "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
+            )
+        if "burst" in args.phases:
+            results |= await timed("burst", burst_storm(api, sims, client, stack, args.burst))
+    if "scale" in args.phases:
+        results |= await timed("scale", scale_phase(args))
+    results["phase_seconds"] = phases
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    if "scale" in args.phases:
+        scale.plot(results, args.results / "latest.png")
+    print(table(results), flush=True)
+    return results
+
+
+async def scale_phase(args: argparse.Namespace) -> dict[str, Any]:
+    """The scale curve on two fresh stacks: a server's heap never shrinks, so a side measured
+    after the other would hide its own growth."""
     async with (
         stack_with_bare_worker() as (ours_stack, ours_client, ours_pids),
         stack_with_bare_worker() as (bare_stack, bare_client, bare_pids),
     ):
-        results |= await timed(
-            "scale",
-            scale.scale_curve(
-                ours_client,
-                bare_client,
-                args.scale,
-                args.scale_concurrency,
-                ours_pids,
-                bare_pids,
-                f"{ours_stack.simulators_url}/notifications/escalations",
-                f"{bare_stack.simulators_url}/losing-operator/orders",
-            ),
+        return await scale.scale_curve(
+            ours_client,
+            bare_client,
+            args.scale,
+            args.scale_concurrency,
+            ours_pids,
+            bare_pids,
+            f"{ours_stack.simulators_url}/notifications/escalations",
+            f"{bare_stack.simulators_url}/losing-operator/orders",
         )
-    results["phase_seconds"] = phases
-    args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
-    scale.plot(results, args.results / "latest.png")
-    print(table(results), flush=True)
-    return results
 
 
 def sizes(text: str) -> list[int]:
@@ -330,6 +356,17 @@ if __name__ == "__main__":
     )
     parser.add_argument("--scale-concurrency", type=int, default=20, help="concurrent starters")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON and PNG go")
+    parser.add_argument(
+        "--phases",
+        type=lambda text: set(text.split(",")),
+        default=set(PHASES),
+        help=f"which phases after the cost one to run (default all: {','.join(PHASES)})",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write a py-spy profile of our worker in the throughput phase here (.svg: flame graph)",
+    )
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()
     os._exit(

@@ -12,6 +12,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
+from workflows.sandbox import RUNNER
+
 with workflow.unsafe.imports_passed_through():  # this module also defines a workflow
     from domain.commands import Outcome, StartMigration
     from workflows.line_migration import LineMigrationWorkflow
@@ -46,7 +48,11 @@ def test_every_lifecycle_path_has_a_recorded_history() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path) -> None:
-    replayer = Replayer(workflows=[LineMigrationWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[LineMigrationWorkflow],
+        workflow_runner=RUNNER,
+        data_converter=pydantic_data_converter,
+    )
     await replayer.replay_workflow(history(path))
 
 
@@ -61,6 +67,10 @@ class ReorderedMigration(LineMigrationWorkflow):
 
 
 async def test_an_unpatched_change_is_caught_by_replay() -> None:
-    replayer = Replayer(workflows=[ReorderedMigration], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[ReorderedMigration],
+        workflow_runner=RUNNER,
+        data_converter=pydantic_data_converter,
+    )
     with pytest.raises(NondeterminismError):
         await replayer.replay_workflow(history(HISTORIES[0]))

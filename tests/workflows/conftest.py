@@ -24,6 +24,7 @@ from tests.binaries import test_server
 from tests.workflows.fakes import FakeSystems
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
+from workflows.sandbox import RUNNER
 
 C = TypeVar("C", bound=Command)
 SALES = Actor(subject="dario", role="sales")
@@ -64,6 +65,7 @@ async def worker(env: WorkflowEnvironment, systems: FakeSystems) -> AsyncIterato
         env.client,
         task_queue=f"tq-{uuid.uuid4()}",
         workflows=[LineMigrationWorkflow],
+        workflow_runner=RUNNER,
         activities=systems.activities(),
     ) as w:
         yield w

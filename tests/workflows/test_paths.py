@@ -39,6 +39,7 @@ from tests.workflows.conftest import (
 )
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow as Wf
+from workflows.sandbox import RUNNER
 
 Handle = WorkflowHandle[Wf, Outcome]
 
@@ -189,6 +190,7 @@ async def test_long_history_continues_as_new_keeping_every_promise(
         dev_env.client,
         task_queue=f"tq-{uuid.uuid4()}",
         workflows=[Wf],
+        workflow_runner=RUNNER,
         activities=systems.activities(),
     ) as worker:
         request = make_request(continue_as_new_after_events=60, ticket_ack=timedelta(seconds=3))
@@ -224,6 +226,7 @@ async def test_a_withdrawal_sent_with_the_start_still_cancels_the_order(
         dev_env.client,
         task_queue=f"tq-{uuid.uuid4()}",
         workflows=[Wf],
+        workflow_runner=RUNNER,
         activities=systems.activities(),
     ) as worker:
         start = WithStartWorkflowOperation(

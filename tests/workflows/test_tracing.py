@@ -18,6 +18,7 @@ from tests.inprocess import api_over_asgi, settings_for
 from tests.workflows.conftest import eventually
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow
+from workflows.sandbox import RUNNER
 
 
 async def test_spans_from_the_api_call_to_the_activity(
@@ -41,6 +42,7 @@ async def test_spans_from_the_api_call_to_the_activity(
             traced,
             task_queue=queue,
             workflows=[LineMigrationWorkflow],
+            workflow_runner=RUNNER,
             activities=systems.activities(),
         ),
         api_over_asgi(app) as api,

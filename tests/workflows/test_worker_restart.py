@@ -13,6 +13,7 @@ from domain.models import Stage, VisitOutcome
 from tests.workflows.conftest import DISPATCH, LUCA, OPERATOR, SALES, eventually, record, start
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow as Wf
+from workflows.sandbox import RUNNER
 
 
 async def test_new_worker_finishes_with_no_duplicate(
@@ -23,7 +24,11 @@ async def test_new_worker_finishes_with_no_duplicate(
     env = dev_env
     queue = f"tq-{uuid.uuid4()}"
     async with Worker(
-        env.client, task_queue=queue, workflows=[Wf], activities=systems.activities()
+        env.client,
+        task_queue=queue,
+        workflows=[Wf],
+        workflow_runner=RUNNER,
+        activities=systems.activities(),
     ) as first:
         handle = await start(env, first)
         await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
@@ -45,6 +50,7 @@ async def test_new_worker_finishes_with_no_duplicate(
         env.client,
         task_queue=queue,
         workflows=[Wf],
+        workflow_runner=RUNNER,
         activities=systems.activities(),
     ):
         await handle.execute_update(

@@ -13,6 +13,8 @@ COPY observability ./observability
 COPY security ./security
 COPY config ./config
 COPY worker.py settings.py connection.py stack.py ./
-RUN pip install . && useradd --system --uid 10001 app
+# Bytecode at build time: the app user cannot write it, and the workflow sandbox loads the
+# workflow's module again for every new run.
+RUN pip install . && python -m compileall -q /app && useradd --system --uid 10001 app
 USER app
 CMD ["python", "worker.py"]

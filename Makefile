@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test test-reliability bench bench-quick lint audit clean
+.PHONY: install bytecode browser run test test-reliability bench bench-quick lint audit clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Bytecode for our modules even where PYTHONDONTWRITEBYTECODE is set: the workflow sandbox
+# loads the workflow's module again for every new run, and compiling it each time was a
+# twentieth of the worker's CPU (docs/benchmarks.md). A stale file is only recompiled.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q domain workflows activities api security simulators observability bench worker.py
+
+run: bytecode
 	$(BIN)/python stack.py
 
 # Page tests drive Debian's Chromium through Playwright (which cannot download its own
@@ -41,10 +47,10 @@ test-reliability: $(STAMP)
 	$(BIN)/python -m pytest tests/reliability -s -o timeout=1800
 
 # Benchmarks against bare Temporal on their own embedded stack (not part of make test).
-bench: $(STAMP)
+bench: bytecode
 	$(BIN)/python -m bench.run
 
-bench-quick: $(STAMP)
+bench-quick: bytecode
 	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15 --burst 20 --scale 50,100
 
 lint: $(STAMP)

@@ -9,7 +9,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 
-from security.codec import ENCODING, KEY_ID, CodecError, EncryptionCodec, parse_keys
+from security.codec import COMPRESSION, ENCODING, KEY_ID, CodecError, EncryptionCodec, parse_keys
 
 K1, K2 = os.urandom(32), os.urandom(32)
 PLAIN = Payload(metadata={"encoding": b"json/plain"}, data=b'{"name": "Mario Rossi"}')
@@ -50,6 +50,33 @@ async def test_tampering_is_detected() -> None:
     relabelled = Payload(metadata={**sealed.metadata, KEY_ID: b"k2"}, data=sealed.data)
     with pytest.raises(InvalidTag):
         await EncryptionCodec({"k1": K1, "k2": K1}, "k1").decode([relabelled])  # key id is bound
+
+
+SNAPSHOT = Payload(
+    metadata={"encoding": b"json/plain"},
+    data=b"["
+    + b",".join(b'{"name": "visit", "due_at": "2026-11-29T10:00:00Z"}' for _ in range(40))
+    + b"]",
+)
+
+
+async def test_a_large_payload_is_compressed_before_it_is_sealed() -> None:
+    codec = EncryptionCodec({"k1": K1}, "k1")
+    [small, large] = await codec.encode([PLAIN, SNAPSHOT])
+    assert COMPRESSION not in small.metadata  # too small to gain: sealed as it is
+    assert large.metadata[COMPRESSION] == b"zlib"
+    assert len(large.data) < len(SNAPSHOT.data) / 4
+    assert await codec.decode([small, large]) == [PLAIN, SNAPSHOT]
+
+
+async def test_the_compression_flag_is_authenticated() -> None:
+    codec = EncryptionCodec({"k1": K1}, "k1")
+    [large] = await codec.encode([SNAPSHOT])
+    unflagged = Payload(
+        metadata={k: v for k, v in large.metadata.items() if k != COMPRESSION}, data=large.data
+    )
+    with pytest.raises(InvalidTag):
+        await codec.decode([unflagged])
 
 
 async def test_payloads_from_before_encryption_pass_through() -> None:

@@ -156,7 +156,8 @@ async def start(
                 id=migration_id,
                 task_queue=task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                memo={"idempotency_key": key, "request_hash": digest},
+                # Only a keyed start is ever compared with a retry; the memo is history bytes.
+                memo={"idempotency_key": key, "request_hash": digest} if key else None,
                 search_attributes=sa.at_start(
                     start_input.line_key, req.losing_operator, start_input.sales_agent
                 ),

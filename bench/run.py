@@ -94,7 +94,13 @@ async def cost_per_path(api: httpx.AsyncClient, client: Client) -> tuple[dict[st
 
 
 async def throughput(
-    stack: Stack, client: Client, n: int, concurrency: int, plan: str, pids: dict[str, int]
+    stack: Stack,
+    client: Client,
+    n: int,
+    concurrency: int,
+    plan: str,
+    pids: dict[str, int],
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """N migrations by C clients: ours, then bare, then bare making the same HTTP calls to
     the simulators as ours; a probe reads recent ones meanwhile; the CPU each process spent
@@ -130,16 +136,22 @@ async def throughput(
         async def read_ours(mid: str) -> object:
             return (await api.get(f"/migrations/{mid}", headers=auth("care"))).raise_for_status()
 
-        ours = await clients(
-            lambda: PATHS["happy_path"](api, client), read_ours, ours_latency, ours_pids, ""
-        )
+        with profiled(pids["worker"], profile):
+            ours = await clients(
+                lambda: PATHS["happy_path"](api, client), read_ours, ours_latency, ours_pids, ""
+            )
 
     async def read_bare(wid: str) -> object:
         return await client.get_workflow_handle(wid).query(BareMigration.progress)
 
-    bare = await clients(
-        lambda: bare_run(client, plan, bare_latency), read_bare, bare_latency, bare_pids, "bare_"
-    )
+    with profiled(pids["bare_worker"], profile and profile.with_name(f"bare-{profile.name}")):
+        bare = await clients(
+            lambda: bare_run(client, plan, bare_latency),
+            read_bare,
+            bare_latency,
+            bare_pids,
+            "bare_",
+        )
     url = f"{stack.simulators_url}/notifications/escalations"
     same_effects = await clients(
         lambda: bare_run(client, plan, None, url),
@@ -297,10 +309,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         paths, plan = await timed("cost", cost_per_path(api, client))
         results |= paths
         if "throughput" in args.phases:
-            with profiled(pids["worker"], args.profile):
-                results |= await timed(
-                    "throughput", throughput(stack, client, args.n, args.concurrency, plan, pids)
-                )
+            results |= await timed(
+                "throughput",
+                throughput(stack, client, args.n, args.concurrency, plan, pids, args.profile),
+            )
         if "storm" in args.phases:
             results |= await timed(
                 "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
@@ -365,7 +377,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--profile",
         type=Path,
-        help="write a py-spy profile of our worker in the throughput phase here (.svg: flame graph)",
+        help="py-spy profile of our worker in the throughput run (.svg: a flame graph); the bare worker's goes beside it, named bare-*",
     )
     asyncio.run(main(parser.parse_args()))
     sys.stdout.flush()

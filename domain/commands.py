@@ -115,15 +115,6 @@ class Effect(Model):
     text: str | None = None  # a message to the customer, in his language
 
 
-class Ack(Model):
-    """What an update answers: the command is recorded. The history keeps this, not the
-    whole snapshot (a query reads that, and writes nothing)."""
-
-    migration_id: str
-    stage: Stage
-    events: int  # the migration's timeline length after the command: what it has seen
-
-
 class Decision(Model):
     state: MigrationState
     effects: list[Effect] = []

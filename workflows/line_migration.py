@@ -18,7 +18,6 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from domain import lifecycle, views, wording
     from domain.commands import (
-        Ack,
         AcknowledgeTicket,
         BookVisit,
         Command,
@@ -98,7 +97,7 @@ class LineMigrationWorkflow:
     # --- updates: each validator refuses before anything is written to history ------------
 
     @workflow.update
-    async def confirm(self, cmd: Confirm) -> Ack:
+    async def confirm(self, cmd: Confirm) -> Snapshot:
         return self._decide(cmd)
 
     @confirm.validator
@@ -106,7 +105,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def withdraw(self, cmd: Withdraw) -> Ack:
+    async def withdraw(self, cmd: Withdraw) -> Snapshot:
         # The order at the losing operator is opened first: a withdrawal arriving with the
         # start must find it on the stack, or it would be left open at the losing operator.
         if workflow.patched(WITHDRAWAL_WAITS_FOR_ORDER):
@@ -119,7 +118,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def book_visit(self, cmd: BookVisit) -> Ack:
+    async def book_visit(self, cmd: BookVisit) -> Snapshot:
         """Book or move the visit; field service must accept before the migration records it."""
         async with self._lock:
             self._check(cmd)
@@ -140,7 +139,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def report_visit(self, cmd: ReportVisit) -> Ack:
+    async def report_visit(self, cmd: ReportVisit) -> Snapshot:
         async with self._lock:
             return self._decide(cmd)
 
@@ -149,7 +148,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def report_service_loss(self, cmd: ReportServiceLoss) -> Ack:
+    async def report_service_loss(self, cmd: ReportServiceLoss) -> Snapshot:
         return self._decide(cmd)
 
     @report_service_loss.validator
@@ -157,7 +156,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def confirm_service_restored(self, cmd: ConfirmServiceRestored) -> Ack:
+    async def confirm_service_restored(self, cmd: ConfirmServiceRestored) -> Snapshot:
         return self._decide(cmd)
 
     @confirm_service_restored.validator
@@ -165,7 +164,7 @@ class LineMigrationWorkflow:
         self._check(cmd)
 
     @workflow.update
-    async def confirm_line_release(self, cmd: ConfirmLineRelease) -> Ack:
+    async def confirm_line_release(self, cmd: ConfirmLineRelease) -> Snapshot:
         return self._decide(cmd)
 
     @confirm_line_release.validator
@@ -197,16 +196,16 @@ class LineMigrationWorkflow:
         if refusal is not None:
             raise ApplicationError(refusal.reason, type=refusal.kind.value, non_retryable=True)
 
-    def _decide(self, cmd: Command) -> Ack:
+    def _decide(self, cmd: Command) -> Snapshot:
         self._check(cmd)  # again: the state may have moved while this handler waited
         decision = lifecycle.apply(self._state, cmd, workflow.now())
         return self._commit(decision.state, decision.effects)
 
-    def _commit(self, state: MigrationState, todo: list[Effect]) -> Ack:
+    def _commit(self, state: MigrationState, todo: list[Effect]) -> Snapshot:
         self._state = state
         self._start(todo)
         self._publish()
-        return Ack(migration_id=state.migration_id, stage=state.stage, events=len(state.timeline))
+        return views.snapshot(state, workflow.now())
 
     async def _open_order(self) -> None:
         """Validate line and code at the losing operator; a refusal fails with no other effect."""

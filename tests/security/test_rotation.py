@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 from domain.commands import Confirm, StartMigration
 from domain.models import Stage
 from security.codec import KEY_ID, CodecError, EncryptionCodec
-from tests.workflows.conftest import SALES, acted, eventually, make_request
+from tests.workflows.conftest import SALES, eventually, make_request
 from tests.workflows.fakes import FakeSystems
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
@@ -54,7 +54,7 @@ async def test_a_migration_goes_on_across_a_key_rotation(dev_env: WorkflowEnviro
     # A new worker with the rotated keys replays the old history, then seals with k2.
     async with Worker(rotated, task_queue=queue, workflows=[Wf], activities=systems.activities()):
         handle = rotated.get_workflow_handle_for(Wf.run, wid)
-        snap = await acted(handle, Wf.confirm, Confirm(actor=SALES, channel="phone"))
+        snap = await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
         assert snap.stage is Stage.CONFIRMED and snap.customer.name == "Mario Rossi"
 
         raw = await client_with(dev_env, None).get_workflow_handle(wid).fetch_history()

@@ -5,7 +5,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import IndexedValueType
@@ -14,19 +14,16 @@ from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
-from temporalio.workflow import UpdateMethodMultiParam
 
-from domain.commands import Ack, Command, Outcome, StartMigration
+from domain.commands import Outcome, StartMigration
 from domain.models import Actor, Customer, Line, MigrationRequest
 from domain.policy import MigrationPolicy
-from domain.views import Snapshot
 from tests.binaries import test_server
 from tests.workflows.fakes import FakeSystems
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
 from workflows.sandbox import RUNNER
 
-C = TypeVar("C", bound=Command)
 SALES = Actor(subject="dario", role="sales")
 CARE = Actor(subject="giulia", role="care")
 DISPATCH = Actor(subject="marta", role="dispatch")
@@ -118,13 +115,3 @@ async def start(
         task_queue=worker.task_queue,
     )
     return handle
-
-
-async def acted(
-    handle: WorkflowHandle[LineMigrationWorkflow, Any],
-    update: UpdateMethodMultiParam[[LineMigrationWorkflow, C], Ack],
-    cmd: C,
-) -> Snapshot:
-    """Run an update, then read the migration whole, as the API does (a query)."""
-    await handle.execute_update(update, cmd)
-    return await handle.query(LineMigrationWorkflow.snapshot)

@@ -30,7 +30,6 @@ from tests.workflows.conftest import (
     DISPATCH,
     LUCA,
     SALES,
-    acted,
     eventually,
     eventually_async,
     make_request,
@@ -50,8 +49,7 @@ async def confirm(handle: Handle) -> None:
 
 async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca") -> Snapshot:
     now = await env.get_current_time()
-    return await acted(
-        handle,
+    return await handle.execute_update(
         Wf.book_visit,
         BookVisit(
             actor=DISPATCH,
@@ -71,7 +69,7 @@ async def test_withdrawal_before_activation_unwinds_everything(
         await confirm(handle)
     if stage is Stage.SCHEDULED:
         await book(env, handle)
-    snap = await acted(handle, Wf.withdraw, Withdraw(actor=CARE, reason="changed mind"))
+    snap = await handle.execute_update(Wf.withdraw, Withdraw(actor=CARE, reason="changed mind"))
     outcome = await handle.result()
     await record(handle, f"withdrawn_{stage.value}")
 

@@ -28,7 +28,7 @@ from domain.models import (
     Stage,
     VisitOutcome,
 )
-from tests.workflows.conftest import CARE, LUCA, OPERATOR, acted, eventually, record, start
+from tests.workflows.conftest import CARE, LUCA, OPERATOR, eventually, record, start
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.test_paths import book, confirm
 from workflows.line_migration import LineMigrationWorkflow as Wf
@@ -44,8 +44,7 @@ async def test_customer_absent_is_rebooked_then_activated(
     handle = await start(env, worker)
     await confirm(handle)
     await book(env, handle)
-    failed = await acted(
-        handle,
+    failed = await handle.execute_update(
         Wf.report_visit,
         ReportVisit(
             actor=LUCA,
@@ -97,7 +96,7 @@ async def test_technician_no_show_goes_to_dispatch_and_is_paid_once(
     await handle.execute_update(
         Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
     )
-    done = await acted(handle, Wf.confirm_line_release, ConfirmLineRelease(actor=OPERATOR))
+    done = await handle.execute_update(Wf.confirm_line_release, ConfirmLineRelease(actor=OPERATOR))
     assert done.compensation.amount_cents == MISSED  # owed once, not per escalation
     await handle.result()
     await record(handle, "rebooked_after_no_show")
@@ -141,8 +140,7 @@ async def test_a_migration_ending_without_service_waits_for_restoration(
     assert levels == [1, 2, 3]
     assert snap.compensation.amount_cents == 2 * DAY  # 33 h without service
 
-    back = await acted(
-        handle,
+    back = await handle.execute_update(
         Wf.confirm_service_restored,
         ConfirmServiceRestored(actor=OPERATOR, how=RestoredHow.OLD_LINE_REINSTATED),
     )

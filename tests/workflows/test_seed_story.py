@@ -28,7 +28,6 @@ from tests.workflows.conftest import (
     LUCA,
     OPERATOR,
     SALES,
-    acted,
     eventually,
     record,
     start,
@@ -44,7 +43,7 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     wf = LineMigrationWorkflow
 
     # The back office tries three times: one confirmation, one call to the customer.
-    confirmed = await acted(handle, wf.confirm, Confirm(actor=SALES, channel="phone"))
+    confirmed = await handle.execute_update(wf.confirm, Confirm(actor=SALES, channel="phone"))
     for _ in range(2):
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await handle.execute_update(wf.confirm, Confirm(actor=CARE, channel="phone"))
@@ -55,8 +54,8 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     assert systems.named("payments.request_mandate") == []
 
     # One Monday the old line is dead, before any visit: top escalation at once.
-    lost = await acted(
-        handle, wf.report_service_loss, ReportServiceLoss(actor=OPERATOR, reported_via="gateway")
+    lost = await handle.execute_update(
+        wf.report_service_loss, ReportServiceLoss(actor=OPERATOR, reported_via="gateway")
     )
     assert lost.customer_without_service and lost.escalation_level == 3
     assert [(e.promise, e.level) for e in lost.escalations] == [("service_loss", 3)]
@@ -92,8 +91,7 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
             window_end=monday + timedelta(hours=4),
         ),
     )
-    moved = await acted(
-        handle,
+    moved = await handle.execute_update(
         wf.book_visit,
         BookVisit(
             actor=DISPATCH,
@@ -108,8 +106,8 @@ async def test_seed_story(env: WorkflowEnvironment, worker: Worker, systems: Fak
     assert systems.named("payments.request_mandate") == []
 
     # Make before break: only the activation releases the old line and starts the contract.
-    activated = await acted(
-        handle, wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
+    activated = await handle.execute_update(
+        wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
     )
     assert activated.contract_effective and not activated.customer_without_service
     await handle.execute_update(

@@ -45,6 +45,7 @@ from bench.paths import (
     seconds_between,
 )
 from bench.race import race, summary
+from bench.targets import verdicts
 from connection import connect
 from settings import Settings
 from stack import NO_WRITE_LIMIT, ROOT, Stack, start_on_free_ports
@@ -223,6 +224,10 @@ def table(results: dict[str, Any]) -> str:
         bare = results.get(f"bare_{key}", results.get(f"bare_{base}"))
         ratio = f"{value / bare:.2f}" if isinstance(bare, int | float) and bare else ""
         rows.append(f"{key:<40} {value!s:>12} {'' if bare is None else bare!s:>12} {ratio:>8}")
+    rows += ["", f"{'target':<40} {'ratio':>12} {'limit':>12} {'met':>8}"]
+    for name, v in results["targets"].items():
+        limit = f"{'<=' if 'at_most' in v else '>='} {v.get('at_most', v.get('at_least'))}"
+        rows.append(f"{name:<40} {v['ratio']:>12} {limit:>12} {'yes' if v['met'] else 'NO':>8}")
     return "\n".join(rows) + ("\n\n" + scale_table(results) if "scale_ours" in results else "")
 
 
@@ -322,6 +327,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     if "scale" in args.phases:
         results |= await timed("scale", scale_phase(args))
     results["phase_seconds"] = phases
+    results["targets"] = verdicts(results)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     if "scale" in args.phases:

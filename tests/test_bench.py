@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.targets import TARGETS, verdicts
+
 ROOT = Path(__file__).parent.parent
 KEYS = [
     *(
@@ -34,6 +36,12 @@ KEYS = [
     "update_p99_ratio",
     "rss_mib_per_1k_open",
     "bare_rss_mib_per_1k_open",
+    "cpu_ms_per_migration_worker",
+    "bare_http_cpu_ms_per_migration_worker",
+    "cpu_ms_per_migration_temporal",
+    "bare_http_cpu_ms_per_migration_temporal",
+    "scale_start_per_s",
+    "bare_scale_start_per_s",
 ]
 
 
@@ -62,7 +70,22 @@ def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((tmp_path / "latest.json").read_text())
     assert [k for k in KEYS if k not in results] == []
+    assert set(results["targets"]) == set(TARGETS)  # every target judged in a full run
+    assert all({"ratio", "met"} <= set(v) for v in results["targets"].values())
     assert results["escalation_fired"] == results["bare_timer_fired"] == 4
     assert [p["open"] for p in results["scale_ours"]] == [0, 10, 20]
     assert (tmp_path / "latest.png").read_bytes().startswith(b"\x89PNG")
     assert "api_migrations_per_s" in done.stdout  # the table, with its ratio column
+
+
+def test_a_target_is_met_by_the_ratio_of_the_same_run_and_skipped_if_unmeasured() -> None:
+    results = {
+        "api_migrations_per_s": 8.0,
+        "bare_http_per_s": 10.0,
+        "query_p99_ms": 300.0,
+        "bare_query_p99_ms": 100.0,
+    }
+    judged = verdicts(results)
+    assert judged["throughput"] == {"ratio": 0.8, "at_least": 0.8, "met": True}
+    assert judged["query_p99"] == {"ratio": 3.0, "at_most": 2.0, "met": False}
+    assert "worker_cpu" not in judged  # this run did not measure it

@@ -101,7 +101,8 @@ async def scale_curve(
     lines = itertools.count()
 
     async def ours() -> str:
-        """The API's own start (search attributes, memo, id from the line), minus HTTP."""
+        """The API's own start (search attributes, id from the line, the snapshot read back),
+        minus HTTP."""
         body = migration_body()
         body["line"]["number"] = f"+3907{next(lines):010d}"  # no two alike, however many
         key = hashing.line_key(settings.api_secret.get_secret_value(), body["line"]["number"])
@@ -116,15 +117,19 @@ async def scale_curve(
         return await client.get_workflow_handle(mid).query(LineMigrationWorkflow.snapshot)
 
     async def bare() -> str:
+        """Started, then read once, as ours is: the read waits for the first workflow task,
+        so neither side counts a start its worker has not taken up yet (without it, bare
+        starts ran ahead of the bare worker and its queries waited behind the backlog)."""
         wid = f"bare-open-{uuid.uuid4()}"
         notice = Notice(url=notifications_url, key=f"{wid}/notice", migration_id=wid)
         opening = Notice(url=bare_opening_url, key=f"{wid}/open-order", migration_id=wid)
-        await bare_client.start_workflow(
+        handle = await bare_client.start_workflow(
             BareTimer.run,
             Alarm(due=now() + timedelta(days=2), notice=notice, opening=opening),
             id=wid,
             task_queue=BARE_QUEUE,
         )
+        await handle.query(BareTimer.next_due)
         return wid
 
     async def read_bare(wid: str) -> object:

@@ -98,10 +98,19 @@ def _too_large(scope: Scope) -> bool:
     return False
 
 
-def _security_headers(path: str) -> list[tuple[bytes, bytes]]:
-    headers = dict(SECURITY_HEADERS)
-    if path.startswith(("/console", "/status/")):
-        headers["Content-Security-Policy"] = CONSOLE_CSP
-    elif not path.startswith(DOCS):
-        headers["Content-Security-Policy"] = API_CSP
+def _encoded(csp: str | None) -> list[tuple[bytes, bytes]]:
+    headers = SECURITY_HEADERS | ({"Content-Security-Policy": csp} if csp else {})
     return [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+
+API_HEADERS, CONSOLE_HEADERS, DOCS_HEADERS = (
+    _encoded(API_CSP),
+    _encoded(CONSOLE_CSP),
+    _encoded(None),
+)
+
+
+def _security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    if path.startswith(("/console", "/status/")):
+        return CONSOLE_HEADERS
+    return DOCS_HEADERS if path.startswith(DOCS) else API_HEADERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import Request, Response
+from fastapi import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from temporalio.client import Client
@@ -16,11 +16,6 @@ from workflows import search_attributes as sa
 
 COUNT_TIMEOUT_S = 5.0
 RUNNING = "ExecutionStatus = 'Running'"
-
-
-def route_template(request: Request) -> str | None:
-    """The matched route's path template (`/migrations/{migration_id}`), never the ids."""
-    return getattr(request.scope.get("route"), "path", None)
 
 
 class ApiMetrics:

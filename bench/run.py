@@ -243,15 +243,15 @@ def scale_table(results: dict[str, Any]) -> str:
 
 
 @contextmanager
-def profiled(pid: int, svg: Path | None) -> Iterator[None]:
+def profiled(pid: int, output: Path | None) -> Iterator[None]:
     """py-spy samples the process while the block runs and writes its flame graph (or, for a
     name not ending in .svg, its collapsed stacks) on SIGINT."""
-    if svg is None:
+    if output is None:
         yield
         return
     command = [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid)]
-    kind = "flamegraph" if svg.suffix == ".svg" else "raw"  # raw: collapsed stacks, to sum
-    spy = subprocess.Popen([*command, "--output", str(svg), "--format", kind])
+    kind = "flamegraph" if output.suffix == ".svg" else "raw"  # raw: collapsed stacks, to sum
+    spy = subprocess.Popen([*command, "--output", str(output), "--format", kind])
     try:
         yield
     finally:

@@ -15,7 +15,7 @@ from temporalio.client import Client
 from bench.paths import now, post
 from bench.race import race, summary
 from stack import Stack
-from tests.e2e.conftest import migration_body
+from tests.e2e.client import migration_body
 
 SETUP_S_PER_MIGRATION = 0.25  # three API calls each, on two shared cores: generous
 SETUP_MARGIN_S = 30

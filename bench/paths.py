@@ -12,7 +12,7 @@ import httpx
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 
-from tests.e2e.conftest import auth, migration_body, window
+from tests.e2e.client import auth, migration_body, window
 
 T = TypeVar("T")
 SHORT: dict[str, Any] = {"service_restoration": 2, "ticket_ack": 2, "escalation_interval": 1}

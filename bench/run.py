@@ -49,7 +49,7 @@ from bench.targets import verdicts
 from connection import connect
 from settings import Settings
 from stack import NO_WRITE_LIMIT, ROOT, Stack, start_on_free_ports
-from tests.e2e.conftest import auth, migration_body
+from tests.e2e.client import auth, migration_body
 
 RESULTS = Path(__file__).parent / "results"
 SECONDS_PER_DAY = 86_400

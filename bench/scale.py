@@ -26,7 +26,7 @@ from domain.commands import StartMigration
 from domain.models import MigrationRequest
 from security import hashing
 from settings import Settings
-from tests.e2e.conftest import migration_body
+from tests.e2e.client import migration_body
 from workflows.line_migration import LineMigrationWorkflow
 
 MIB = 1024 * 1024

@@ -7,7 +7,7 @@ from datetime import timedelta
 from domain import counters, lifecycle
 from domain.commands import Confirm, ReportServiceLoss, ReportVisit, Withdraw
 from domain.models import MigrationState, VisitOutcome
-from tests.domain.test_lifecycle import DARIO, LUCA, T0, proposed, run, scheduled
+from tests.builders import LUCA, SALES, T0, proposed, run, scheduled
 
 HOUR = timedelta(hours=1)
 CONFIRMATION = (("promise", "confirmation"),)
@@ -27,7 +27,7 @@ def test_a_breach_and_its_escalation_are_counted_once() -> None:
 
 def test_confirming_settles_the_promise_and_opens_the_next() -> None:
     before = proposed()
-    after = run(before, Confirm(actor=DARIO, channel="phone"), T0 + HOUR)
+    after = run(before, Confirm(actor=SALES, channel="phone"), T0 + HOUR)
     grown = counters.growth(counters.counts(before), counters.counts(after))
     assert grown[(counters.PROMISES_SETTLED, CONFIRMATION)] == 1
     assert grown[(counters.PROMISES_OPENED, (("promise", "technician_contact"),))] == 1
@@ -47,6 +47,6 @@ def test_counts_never_shrink_along_a_migration() -> None:
     active = run(booked, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0 + 2 * HOUR)
     assert_only_grows(proposed(), booked, active)
 
-    withdrawn = run(proposed(), Withdraw(actor=DARIO, reason="changed mind"), T0 + HOUR)
+    withdrawn = run(proposed(), Withdraw(actor=SALES, reason="changed mind"), T0 + HOUR)
     assert_only_grows(proposed(), withdrawn)
     assert counters.counts(withdrawn)[(counters.CLOSED, (("stage", "withdrawn"),))] == 1

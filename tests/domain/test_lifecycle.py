@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from domain import compensation, lifecycle, views
 from domain.commands import (
-    BookVisit,
-    Command,
     Confirm,
     ConfirmLineRelease,
     EffectKind,
@@ -18,47 +16,20 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.models import LEGACY_RULES, Actor, MigrationState, Party, Stage, VisitOutcome
-from tests.workflows.conftest import make_request
-
-T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)
-DARIO = Actor(subject="dario", role="sales")
-LUCA = Actor(subject="luca", role="technician")
-HOUR = timedelta(hours=1)
-
-
-def proposed(rules: int = LEGACY_RULES) -> MigrationState:
-    state = lifecycle.propose("mig-1", "run-1", "k", "dario", make_request(), T0, rules)
-    return lifecycle.line_validated(state, T0, "order-1")
-
-
-def run(state: MigrationState, cmd: Command, at: datetime) -> MigrationState:
-    assert lifecycle.refusal(state, cmd) is None
-    return lifecycle.apply(state, cmd, at).state
-
-
-def scheduled(technician: str = "luca", rules: int = LEGACY_RULES) -> MigrationState:
-    state = run(proposed(rules), Confirm(actor=DARIO, channel="phone"), T0)
-    cmd = BookVisit(
-        actor=DARIO,
-        technician_id=technician,
-        window_start=T0 + HOUR,
-        window_end=T0 + 4 * HOUR,
-        work_order_id="wo-1",
-    )
-    return run(state, cmd, T0)
+from domain.models import MigrationState, Party, Stage, VisitOutcome
+from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 
 
 def test_second_confirmation_is_refused_naming_who_and_when() -> None:
-    state = run(proposed(), Confirm(actor=DARIO, channel="phone"), T0)
-    refusal = lifecycle.refusal(state, Confirm(actor=DARIO, channel="phone"))
+    state = run(proposed(), Confirm(actor=SALES, channel="phone"), T0)
+    refusal = lifecycle.refusal(state, Confirm(actor=SALES, channel="phone"))
     assert refusal is not None and refusal.kind is RefusalKind.CONFLICT
     assert refusal.reason == "already confirmed by dario at 2026-11-02T10:14:00Z"
 
 
 def test_withdrawal_after_activation_names_the_contract_date() -> None:
     state = run(scheduled(), ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0 + HOUR)
-    refusal = lifecycle.refusal(state, Withdraw(actor=DARIO, reason="x"))
+    refusal = lifecycle.refusal(state, Withdraw(actor=SALES, reason="x"))
     assert refusal is not None
     assert refusal.reason == (
         "the contract is effective since 2026-11-02T11:14:00Z: withdrawal is no longer possible"
@@ -77,7 +48,7 @@ def test_activation_is_the_only_way_to_release_and_bill() -> None:
 
 
 def test_withdrawal_unwinds_in_reverse_order() -> None:
-    decision = lifecycle.apply(scheduled(), Withdraw(actor=DARIO, reason="no"), T0 + HOUR)
+    decision = lifecycle.apply(scheduled(), Withdraw(actor=SALES, reason="no"), T0 + HOUR)
     kinds = [e.kind for e in decision.effects]
     assert kinds == [
         EffectKind.CANCEL_VISIT,
@@ -90,10 +61,10 @@ def test_withdrawal_unwinds_in_reverse_order() -> None:
 def test_idempotency_key_reused_with_another_body_is_refused() -> None:
     state = run(
         proposed(),
-        Confirm(actor=DARIO, channel="phone", idempotency_key="k1", request_hash="h1"),
+        Confirm(actor=SALES, channel="phone", idempotency_key="k1", request_hash="h1"),
         T0,
     )
-    other = Withdraw(actor=DARIO, reason="x", idempotency_key="k1", request_hash="h2")
+    other = Withdraw(actor=SALES, reason="x", idempotency_key="k1", request_hash="h2")
     refusal = lifecycle.refusal(state, other)
     assert refusal is not None and refusal.kind is RefusalKind.IDEMPOTENCY_MISMATCH
 

@@ -38,7 +38,7 @@ from domain.models import (
     Stage,
     VisitOutcome,
 )
-from tests.domain.test_lifecycle import DARIO, HOUR, LUCA, T0, proposed, run, scheduled
+from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 
 MARTA = Actor(subject="marta", role="dispatch")
 GATEWAY = Actor(subject="telecom-gateway", role="operator")
@@ -148,7 +148,7 @@ def without_service(state: MigrationState) -> MigrationState:
 def test_a_customer_without_service_is_not_abandoned(ending: str) -> None:
     s = without_service(rainy_scheduled())
     if ending == "withdrawal":
-        decision = lifecycle.apply(s, Withdraw(actor=DARIO, reason="no"), T0 + 2 * HOUR)
+        decision = lifecycle.apply(s, Withdraw(actor=SALES, reason="no"), T0 + 2 * HOUR)
     else:
         decision = failed(s, FailureReason.NOT_FEASIBLE)
     s = decision.state
@@ -183,8 +183,8 @@ def test_service_lost_twice_counts_both_episodes() -> None:
 # --- the invariant over random command sequences -------------------------------------------
 
 COMMANDS: list[Command] = [
-    Confirm(actor=DARIO, channel="phone"),
-    Withdraw(actor=DARIO, reason="changed mind"),
+    Confirm(actor=SALES, channel="phone"),
+    Withdraw(actor=SALES, reason="changed mind"),
     BookVisit(
         actor=MARTA,
         technician_id="luca",
@@ -197,7 +197,7 @@ COMMANDS: list[Command] = [
     ReportServiceLoss(actor=GATEWAY, reported_via="gateway"),
     ConfirmServiceRestored(actor=GATEWAY, how=RestoredHow.OLD_LINE_REINSTATED),
     ConfirmLineRelease(actor=GATEWAY),
-    OpenTicket(actor=DARIO, channel="phone", summary="where is my technician?"),
+    OpenTicket(actor=SALES, channel="phone", summary="where is my technician?"),
     AcknowledgeTicket(actor=LUCA, ticket_id="T1"),
 ]
 steps = st.lists(

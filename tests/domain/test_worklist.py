@@ -8,9 +8,9 @@ from domain import lifecycle, views
 from domain.commands import OpenTicket, ReportServiceLoss, ReportVisit
 from domain.models import RAINY_DAY_RULES, MigrationState, Role, VisitOutcome
 from domain.worklist import Action, Caller, in_order, items_for
-from tests.domain.test_lifecycle import DARIO, HOUR, LUCA, T0, proposed, run, scheduled
+from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 
-SALES = Caller(role=Role.SALES, subject="dario")
+DARIO_CALLS = Caller(role=Role.SALES, subject="dario")
 DISPATCH = Caller(role=Role.DISPATCH, subject="marta")
 TECH = Caller(role=Role.TECHNICIAN, subject="luca")
 OTHER_TECH = Caller(role=Role.TECHNICIAN, subject="sara")
@@ -26,13 +26,13 @@ def actions(caller: Caller, state: MigrationState, now: datetime = T0) -> list[s
 
 def test_a_proposal_waits_for_its_own_sales_agent() -> None:
     state = proposed()
-    assert actions(SALES, state) == ["confirm"]
+    assert actions(DARIO_CALLS, state) == ["confirm"]
     assert actions(Caller(role=Role.SALES, subject="other"), state) == []
     assert actions(DISPATCH, state) == []
 
 
 def test_a_visit_is_its_technicians_and_a_ticket_the_field_teams() -> None:
-    state = run(scheduled(), OpenTicket(actor=DARIO, channel="phone", summary="when?"), T0)
+    state = run(scheduled(), OpenTicket(actor=SALES, channel="phone", summary="when?"), T0)
     assert actions(TECH, state) == ["report_visit", "acknowledge_ticket"]
     assert actions(OTHER_TECH, state) == []
     assert actions(DISPATCH, state) == ["acknowledge_ticket"]
@@ -55,7 +55,7 @@ def test_activation_is_the_losing_operators_to_release() -> None:
 
 
 def test_a_customer_without_service_is_in_care_and_oversight_queues() -> None:
-    state = run(proposed(), ReportServiceLoss(actor=DARIO, reported_via="phone"), T0)
+    state = run(proposed(), ReportServiceLoss(actor=SALES, reported_via="phone"), T0)
     assert actions(CARE, state) == ["restore_service"]
     assert actions(AUDITOR, state) == ["restore_service", "review_escalation"]
     assert all(i.read_only for i in items_for(AUDITOR, views.snapshot(state, T0), T0))
@@ -64,10 +64,10 @@ def test_a_customer_without_service_is_in_care_and_oversight_queues() -> None:
 def test_overdue_first_then_the_soonest_due() -> None:
     late = views.snapshot(proposed(), T0)
     soon = views.snapshot(
-        run(proposed(), OpenTicket(actor=DARIO, channel="x", summary="y"), T0), T0
+        run(proposed(), OpenTicket(actor=SALES, channel="x", summary="y"), T0), T0
     )
     now = T0 + timedelta(hours=50)  # the confirmation (48 h) is overdue, the ticket (4 h) too
-    items = items_for(SALES, late, now) + items_for(DISPATCH, soon, now)
+    items = items_for(DARIO_CALLS, late, now) + items_for(DISPATCH, soon, now)
     ordered = in_order(list(reversed(items)))
     assert [i.overdue for i in ordered] == [True, True]
     assert ordered[0].due_at is not None and ordered[1].due_at is not None

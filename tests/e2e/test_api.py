@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -13,25 +12,8 @@ import pytest
 from connection import connect
 from settings import Settings
 from stack import Stack
-from tests.e2e.conftest import SARA, TOKENS, auth, create, migration_body, window
+from tests.e2e.client import SARA, TOKENS, auth, create, migration_body, until, window
 from tests.inprocess import inprocess_api
-
-
-async def until(
-    api: httpx.AsyncClient, migration_id: str, check: Callable[[dict[str, Any]], bool]
-) -> dict[str, Any]:
-    """Poll the snapshot (bounded) until a background step shows in it."""
-    snap: dict[str, Any] = {}
-    for _ in range(300):
-        try:
-            r = await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
-        except httpx.TimeoutException:  # a query lost as the workflow closed: ask again
-            continue
-        snap = r.json()
-        if r.status_code == 200 and check(snap):  # a 503 says: retry
-            return snap
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never happened; last snapshot: {snap}")
 
 
 async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) -> None:

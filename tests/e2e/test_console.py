@@ -11,8 +11,7 @@ from playwright.async_api import Browser, Page, expect
 
 from stack import Stack
 from tests.browser import DESKTOP, DOCS, PHONE, chromium
-from tests.e2e.conftest import auth, create, window
-from tests.e2e.test_api import until
+from tests.e2e.client import auth, create, until, window
 
 
 async def signed_in(browser: Browser, stack: Stack, token: str, phone: bool = False) -> Page:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from stack import Stack
-from tests.e2e.conftest import TOKENS
+from tests.e2e.client import TOKENS
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES_PER_OPERATION = 8  # × 15 operations × 7 roles, in under two minutes on 2 cores

@@ -9,8 +9,7 @@ import re
 import httpx
 
 from stack import Stack
-from tests.e2e.conftest import SARA, auth, create, migration_body, window
-from tests.e2e.test_api import until
+from tests.e2e.client import SARA, auth, create, migration_body, until, window
 
 PERSONAL = migration_body()["customer"]
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.conftest import auth, create, window
-from tests.e2e.test_api import until
+from tests.e2e.client import auth, create, until, window
 
 
 async def test_a_line_that_cannot_be_built_while_the_customer_has_no_service(

@@ -15,7 +15,7 @@ from temporalio.client import Client
 
 from stack import Stack
 from tests.binaries import temporal_cli
-from tests.e2e.conftest import SARA, auth, create, migration_body, window
+from tests.e2e.client import SARA, auth, create, migration_body, window
 
 
 async def raw_history(stack: Stack, migration_id: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from stack import Ports, Stack, StackError
-from tests.e2e.conftest import auth, create
+from tests.e2e.client import auth, create
 
 
 async def test_health_is_ok_when_temporal_answers(api: httpx.AsyncClient) -> None:

@@ -11,9 +11,7 @@ import httpx
 from playwright.async_api import expect
 
 from tests.browser import DOCS, PHONE, chromium
-from tests.e2e.conftest import auth, migration_body, window
-from tests.e2e.test_api import until
-from tests.e2e.test_worklist import actions_on
+from tests.e2e.client import actions_on, auth, migration_body, until, window
 
 
 async def confirmed_in(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from stack import Ports, Stack, free_port
-from tests.e2e.conftest import auth, migration_body
+from tests.e2e.client import auth, migration_body
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ from playwright.async_api import expect
 
 from stack import Stack
 from tests.browser import DESKTOP, DOCS, chromium
-from tests.e2e.conftest import auth, create
-from tests.e2e.test_api import until
+from tests.e2e.client import auth, create, until
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # What the Web UI shows where it could not decode a payload.

@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import httpx
 
-from tests.e2e.conftest import SARA, auth, create, window
-
-
-async def queue(api: httpx.AsyncClient, who: str) -> list[dict[str, Any]]:
-    r = await api.get("/worklist", headers=auth(who))
-    assert r.status_code == 200, r.text
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
-
-
-async def actions_on(
-    api: httpx.AsyncClient, who: str, mid: str, expected: set[str]
-) -> dict[str, Any]:
-    """Wait (bounded) until visibility has caught up and the caller's queue shows them."""
-    for _ in range(100):
-        mine = [i for i in await queue(api, who) if i["migration_id"] == mid]
-        if {i["action"] for i in mine} == expected:
-            return {i["action"]: i for i in mine}
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{who} never saw {expected} on {mid}: {mine}")
+from tests.e2e.client import SARA, actions_on, auth, create, window
 
 
 async def test_each_owner_sees_their_own_queue(

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from stack import Stack
-from tests.e2e.conftest import embedded_stack
-
-# `make test` runs these at reduced counts; `make test-reliability` sets the full ones.
-MIGRATIONS = int(os.environ.get("RELIABILITY_MIGRATIONS", "12"))
+from tests.e2e.stacks import embedded_stack
 
 
 @pytest.fixture

@@ -9,61 +9,20 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from stack import Stack
-from tests.e2e.conftest import auth, migration_body, window
-from tests.reliability.conftest import MIGRATIONS
-
-
-async def snapshot(api: httpx.AsyncClient, mid: str) -> dict[str, Any]:
-    r = await api.get(f"/migrations/{mid}", headers=auth("auditor"))
-    assert r.status_code == 200, r.text
-    snap: dict[str, Any] = r.json()
-    return snap
-
-
-async def wait_all(
-    api: httpx.AsyncClient, ids: list[str], check: Any, limit_s: float = 120
-) -> None:
-    deadline = time.monotonic() + limit_s
-    pending = set(ids)
-    while pending:
-        assert time.monotonic() < deadline, f"{len(pending)} never got there"
-        snaps = await asyncio.gather(*(snapshot(api, m) for m in pending))
-        pending = {s["migration_id"] for s in snaps if not check(s)}
-        await asyncio.sleep(0.3)
-
-
-def effects_per_migration(calls: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
-    return Counter((c["migration_id"], c["action"]) for c in calls)
-
-
-async def post(
-    api: httpx.AsyncClient, path: str, body: dict[str, Any], role: str
-) -> httpx.Response:
-    """A client that retries with the same Idempotency-Key until it gets an answer."""
-    key = str(uuid.uuid4())
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            r = await api.post(path, json=body, headers=auth(role, key))
-            if r.status_code < 500:
-                return r
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"{path} never answered")
-
-
-async def start_many(api: httpx.AsyncClient, n: int, **policy: Any) -> list[str]:
-    answers = await asyncio.gather(
-        *(post(api, "/migrations", migration_body(**policy), "sales") for _ in range(n))
-    )
-    assert all(a.status_code == 201 for a in answers), [a.text for a in answers]
-    return [a.json()["migration_id"] for a in answers]
+from tests.e2e.client import (
+    auth,
+    effects_per_migration,
+    migration_body,
+    post,
+    start_many,
+    wait_all,
+    window,
+)
+from tests.reliability.counts import MIGRATIONS
 
 
 async def test_worker_killed_mid_activity(stack: Stack) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 
 from stack import Stack
-from tests.e2e.conftest import auth, migration_body, window
-from tests.reliability.conftest import MIGRATIONS
+from tests.e2e.client import auth, migration_body, window
+from tests.reliability.counts import MIGRATIONS
 
 LOAD = int(os.environ.get("RELIABILITY_LOAD", str(MIGRATIONS * 3)))
 CLIENTS = 20

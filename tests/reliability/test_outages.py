@@ -11,9 +11,8 @@ from typing import Any
 import httpx
 
 from stack import Stack
-from tests.e2e.conftest import window
-from tests.reliability.conftest import MIGRATIONS
-from tests.reliability.test_crashes import post, snapshot, start_many, wait_all
+from tests.e2e.client import post, snapshot, start_many, wait_all, window
+from tests.reliability.counts import MIGRATIONS
 
 
 async def calls(sims: httpx.AsyncClient, ids: list[str], action: str) -> Counter[str]:

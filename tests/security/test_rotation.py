@@ -18,8 +18,9 @@ from temporalio.worker import Worker
 from domain.commands import Confirm, StartMigration
 from domain.models import Stage
 from security.codec import KEY_ID, CodecError, EncryptionCodec
-from tests.workflows.conftest import SALES, eventually, make_request
+from tests.builders import SALES, make_request
 from tests.workflows.fakes import FakeSystems
+from tests.workflows.steps import eventually
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
 K1, K2 = os.urandom(32), os.urandom(32)

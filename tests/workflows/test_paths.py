@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
@@ -15,49 +15,17 @@ from temporalio.worker import Worker
 from activities.messages import TicketForward
 from domain.commands import (
     AcknowledgeTicket,
-    BookVisit,
-    Confirm,
     OpenTicket,
-    Outcome,
     ReportVisit,
     StartMigration,
     Withdraw,
 )
 from domain.models import Stage, VisitOutcome
-from domain.views import Snapshot
-from tests.workflows.conftest import (
-    CARE,
-    DISPATCH,
-    LUCA,
-    SALES,
-    eventually,
-    eventually_async,
-    make_request,
-    record,
-    start,
-)
+from tests.builders import CARE, LUCA, make_request
 from tests.workflows.fakes import FakeSystems
+from tests.workflows.steps import book, confirm, eventually, eventually_async, record, start
 from workflows.line_migration import LineMigrationWorkflow as Wf
 from workflows.sandbox import RUNNER
-
-Handle = WorkflowHandle[Wf, Outcome]
-
-
-async def confirm(handle: Handle) -> None:
-    await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
-
-
-async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca") -> Snapshot:
-    now = await env.get_current_time()
-    return await handle.execute_update(
-        Wf.book_visit,
-        BookVisit(
-            actor=DISPATCH,
-            technician_id=technician,
-            window_start=now + timedelta(hours=2),
-            window_end=now + timedelta(hours=6),
-        ),
-    )
 
 
 @pytest.mark.parametrize("stage", [Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED])

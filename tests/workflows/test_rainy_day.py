@@ -28,9 +28,9 @@ from domain.models import (
     Stage,
     VisitOutcome,
 )
-from tests.workflows.conftest import CARE, LUCA, OPERATOR, eventually, record, start
+from tests.builders import CARE, LUCA, OPERATOR
 from tests.workflows.fakes import FakeSystems
-from tests.workflows.test_paths import book, confirm
+from tests.workflows.steps import book, confirm, eventually, record, start
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
 Handle = WorkflowHandle[Wf, Outcome]

@@ -22,17 +22,9 @@ from domain.commands import (
     ReportVisit,
 )
 from domain.models import PromiseStatus, Stage, VisitOutcome
-from tests.workflows.conftest import (
-    CARE,
-    DISPATCH,
-    LUCA,
-    OPERATOR,
-    SALES,
-    eventually,
-    record,
-    start,
-)
+from tests.builders import CARE, DISPATCH, LUCA, OPERATOR, SALES
 from tests.workflows.fakes import FakeSystems
+from tests.workflows.steps import eventually, record, start
 from workflows.line_migration import LineMigrationWorkflow
 
 DAY_CENTS = 750  # the policy's default per started day (domain/policy.py)

@@ -13,10 +13,10 @@ from temporalio.worker import Worker
 
 from api.main import create_app
 from observability import tracing
-from tests.e2e.conftest import auth, migration_body
+from tests.e2e.client import auth, migration_body
 from tests.inprocess import api_over_asgi, settings_for
-from tests.workflows.conftest import eventually
 from tests.workflows.fakes import FakeSystems
+from tests.workflows.steps import eventually
 from workflows.line_migration import LineMigrationWorkflow
 from workflows.sandbox import RUNNER
 

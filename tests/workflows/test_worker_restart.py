@@ -10,8 +10,9 @@ from temporalio.worker import Worker
 
 from domain.commands import BookVisit, Confirm, ConfirmLineRelease, ReportVisit
 from domain.models import Stage, VisitOutcome
-from tests.workflows.conftest import DISPATCH, LUCA, OPERATOR, SALES, eventually, record, start
+from tests.builders import DISPATCH, LUCA, OPERATOR, SALES
 from tests.workflows.fakes import FakeSystems
+from tests.workflows.steps import eventually, record, start
 from workflows.line_migration import LineMigrationWorkflow as Wf
 from workflows.sandbox import RUNNER
 

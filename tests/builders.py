@@ -1,0 +1,58 @@
+"""Builders for tests of the pure core and of the workflow: people, requests and states.
+
+Tests import their helpers from builder modules only (this one, `tests/workflows/steps.py`,
+`tests/e2e/client.py`), never from another test module or a conftest:
+`tests/test_layout.py` keeps it so.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain import lifecycle
+from domain.commands import BookVisit, Command, Confirm
+from domain.models import LEGACY_RULES, Actor, Customer, Line, MigrationRequest, MigrationState
+from domain.policy import MigrationPolicy
+
+T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+SALES = Actor(subject="dario", role="sales")
+CARE = Actor(subject="giulia", role="care")
+DISPATCH = Actor(subject="marta", role="dispatch")
+LUCA = Actor(subject="luca", role="technician")
+OPERATOR = Actor(subject="telecom-gateway", role="operator")
+
+
+def make_request(code: str = "TIM12345", **policy: Any) -> MigrationRequest:
+    return MigrationRequest(
+        customer=Customer(name="Mario Rossi", phone="+393331234567", email="m@example.it"),
+        line=Line(number="+390612345678", address="Via Roma 1, Roma", migration_code=code),
+        losing_operator="telecom",
+        offer="fibra-1000",
+        policy=MigrationPolicy(**policy),
+    )
+
+
+def proposed(rules: int = LEGACY_RULES) -> MigrationState:
+    state = lifecycle.propose("mig-1", "run-1", "k", "dario", make_request(), T0, rules)
+    return lifecycle.line_validated(state, T0, "order-1")
+
+
+def run(state: MigrationState, cmd: Command, at: datetime) -> MigrationState:
+    """Decide a command the state must accept."""
+    assert lifecycle.refusal(state, cmd) is None
+    return lifecycle.apply(state, cmd, at).state
+
+
+def scheduled(technician: str = "luca", rules: int = LEGACY_RULES) -> MigrationState:
+    state = run(proposed(rules), Confirm(actor=SALES, channel="phone"), T0)
+    cmd = BookVisit(
+        actor=SALES,
+        technician_id=technician,
+        window_start=T0 + HOUR,
+        window_end=T0 + 4 * HOUR,
+        work_order_id="wo-1",
+    )
+    return run(state, cmd, T0)

@@ -1,0 +1,148 @@
+"""Talking to a running stack over real HTTP, as its users do: tokens, bodies, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+TOKENS = {
+    "sales": "dev-sales",
+    "dispatch": "dev-dispatch",
+    "technician": "dev-tech-luca",
+    "care": "dev-care",
+    "operator": "dev-operator",
+    "supervisor": "dev-supervisor",
+    "auditor": "dev-auditor",
+}
+SARA = "dev-tech-sara"
+
+
+def auth(role_or_token: str, key: str | None = None) -> dict[str, str]:
+    token = TOKENS.get(role_or_token, role_or_token)
+    headers = {"Authorization": f"Bearer {token}"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return headers
+
+
+def new_line() -> str:
+    """A random Rome number: ten random digits keep thousands of migrations apart."""
+    return f"+3906{random.randrange(10**9, 10**10)}"
+
+
+def migration_body(code: str = "TIM12345", **policy: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "customer": {"name": "Mario Rossi", "phone": "+393331234567", "email": "m@example.it"},
+        "line": {"number": new_line(), "address": "Via Roma 1, Roma", "migration_code": code},
+        "losing_operator": "telecom",
+        "offer": "fibra-1000",
+    }
+    if policy:
+        body["policy"] = policy
+    return body
+
+
+def window(hours_from_now: float = 2, length_h: float = 4) -> dict[str, str]:
+    start = datetime.now(UTC) + timedelta(hours=hours_from_now)
+    return {
+        "window_start": start.isoformat(),
+        "window_end": (start + timedelta(hours=length_h)).isoformat(),
+    }
+
+
+async def create(api: httpx.AsyncClient, **policy: Any) -> str:
+    r = await api.post("/migrations", json=migration_body(**policy), headers=auth("sales"))
+    assert r.status_code == 201, r.text
+    return str(r.json()["migration_id"])
+
+
+async def until(
+    api: httpx.AsyncClient, migration_id: str, check: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """Poll the snapshot (bounded) until a background step shows in it."""
+    snap: dict[str, Any] = {}
+    for _ in range(300):
+        try:
+            r = await api.get(f"/migrations/{migration_id}", headers=auth("auditor"))
+        except httpx.TimeoutException:  # a query lost as the workflow closed: ask again
+            continue
+        snap = r.json()
+        if r.status_code == 200 and check(snap):  # a 503 says: retry
+            return snap
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"never happened; last snapshot: {snap}")
+
+
+async def queue(api: httpx.AsyncClient, who: str) -> list[dict[str, Any]]:
+    r = await api.get("/worklist", headers=auth(who))
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+async def actions_on(
+    api: httpx.AsyncClient, who: str, mid: str, expected: set[str]
+) -> dict[str, Any]:
+    """Wait (bounded) until visibility has caught up and the caller's queue shows them."""
+    for _ in range(100):
+        mine = [i for i in await queue(api, who) if i["migration_id"] == mid]
+        if {i["action"] for i in mine} == expected:
+            return {i["action"]: i for i in mine}
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{who} never saw {expected} on {mid}: {mine}")
+
+
+async def snapshot(api: httpx.AsyncClient, mid: str) -> dict[str, Any]:
+    r = await api.get(f"/migrations/{mid}", headers=auth("auditor"))
+    assert r.status_code == 200, r.text
+    snap: dict[str, Any] = r.json()
+    return snap
+
+
+async def wait_all(
+    api: httpx.AsyncClient, ids: list[str], check: Any, limit_s: float = 120
+) -> None:
+    deadline = time.monotonic() + limit_s
+    pending = set(ids)
+    while pending:
+        assert time.monotonic() < deadline, f"{len(pending)} never got there"
+        snaps = await asyncio.gather(*(snapshot(api, m) for m in pending))
+        pending = {s["migration_id"] for s in snaps if not check(s)}
+        await asyncio.sleep(0.3)
+
+
+def effects_per_migration(calls: list[dict[str, Any]]) -> Counter[tuple[str, str]]:
+    return Counter((c["migration_id"], c["action"]) for c in calls)
+
+
+async def post(
+    api: httpx.AsyncClient, path: str, body: dict[str, Any], role: str
+) -> httpx.Response:
+    """A client that retries with the same Idempotency-Key until it gets an answer."""
+    key = str(uuid.uuid4())
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            r = await api.post(path, json=body, headers=auth(role, key))
+            if r.status_code < 500:
+                return r
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"{path} never answered")
+
+
+async def start_many(api: httpx.AsyncClient, n: int, **policy: Any) -> list[str]:
+    answers = await asyncio.gather(
+        *(post(api, "/migrations", migration_body(**policy), "sales") for _ in range(n))
+    )
+    assert all(a.status_code == 201 for a in answers), [a.text for a in answers]
+    return [a.json()["migration_id"] for a in answers]

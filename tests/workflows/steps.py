@@ -1,0 +1,78 @@
+"""Steps for workflow tests on the time-skipping server: start, act, wait, record."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.commands import BookVisit, Confirm, Outcome, StartMigration
+from domain.models import MigrationRequest
+from domain.views import Snapshot
+from tests.builders import DISPATCH, SALES, make_request
+from workflows.line_migration import LineMigrationWorkflow
+
+Handle = WorkflowHandle[LineMigrationWorkflow, Outcome]
+HISTORIES = Path(__file__).parent.parent / "histories"
+
+
+async def record(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    """Keep this run's history for the replay tests (RECORD_HISTORIES=1 make test)."""
+    if os.environ.get("RECORD_HISTORIES"):
+        (HISTORIES / f"{name}.json").write_text((await handle.fetch_history()).to_json())
+
+
+async def eventually(check: Callable[[], object]) -> None:
+    """Wait (bounded) for a background effect to reach the fake systems."""
+    for _ in range(400):
+        if check():
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError("condition never became true")
+
+
+async def eventually_async(value: Callable[[], Awaitable[object]], expected: object) -> None:
+    """Wait (bounded) until an awaited read gives the expected value: for real timers."""
+    for _ in range(600):
+        if await value() == expected:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never reached {expected!r}")
+
+
+async def start(
+    env: WorkflowEnvironment, worker: Worker, request: MigrationRequest | None = None
+) -> Handle:
+    return await env.client.start_workflow(
+        LineMigrationWorkflow.run,
+        StartMigration(line_key="k", sales_agent="dario", request=request or make_request()),
+        id=f"mig-{uuid.uuid4()}",
+        task_queue=worker.task_queue,
+    )
+
+
+async def confirm(handle: Handle) -> None:
+    await handle.execute_update(
+        LineMigrationWorkflow.confirm, Confirm(actor=SALES, channel="phone")
+    )
+
+
+async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca") -> Snapshot:
+    now = await env.get_current_time()
+    return await handle.execute_update(
+        LineMigrationWorkflow.book_visit,
+        BookVisit(
+            actor=DISPATCH,
+            technician_id=technician,
+            window_start=now + timedelta(hours=2),
+            window_end=now + timedelta(hours=6),
+        ),
+    )

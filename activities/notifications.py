@@ -7,7 +7,7 @@ from temporalio import activity
 
 from activities.http import post
 from activities.messages import CustomerMessage, EscalationNotice, Receipt
-from domain.customer_messages import STATUS_LINK
+from domain.words.messages import STATUS_LINK
 from security.status_links import StatusLinks
 
 

@@ -20,7 +20,7 @@ from api.console import pages as console_pages
 from api.deps import ClientDep
 from api.edge import Edge
 from api.identity import Identity
-from api.rate_limit import WriteLimiter
+from api.rate_limit import LinkLimiter, WriteLimiter
 from api.routes import actions, migrations, worklist
 from api.schemas import Health
 from api.status_page import routes as status_routes
@@ -30,6 +30,9 @@ from observability.api_metrics import ApiMetrics
 from settings import Settings, get_settings
 
 HEALTH_TIMEOUT = timedelta(seconds=3)
+# Problems a customer may report from his status link: enough for a person, useless for a flood.
+PROBLEMS_PER_HOUR = 3
+HOUR_S = 3600.0
 CONSOLE_STATIC = Path(__file__).resolve().parent / "console" / "static"
 TAGS = [
     {"name": "sales", "description": "start migrations, record confirmations"},
@@ -68,6 +71,7 @@ def create_app(
     app.state.settings = settings
     app.state.identity = Identity(settings)
     app.state.limiter = WriteLimiter(settings.write_rate_per_s, settings.write_burst)
+    app.state.link_limiter = LinkLimiter(PROBLEMS_PER_HOUR, HOUR_S)
     app.state.metrics = metrics = ApiMetrics()
     app.state.client = client
     errors.install(app)

@@ -56,3 +56,36 @@ class WriteLimiter:
             for key, b in self._buckets.items()
             if b.tokens + (now - b.at) * self._rate < self._burst
         }
+
+
+class LinkLimiter:
+    """A few writes per window for each customer's status link, in this process's memory.
+
+    A link's record is dropped once its window has passed, so a crowd of links that each
+    wrote once long ago costs nothing."""
+
+    def __init__(
+        self, per_window: int, window_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._limit, self._window, self._clock = per_window, window_s, clock
+        self._sent: dict[str, list[float]] = {}
+
+    def allow(self, link: str) -> bool:
+        now = self._clock()
+        self._prune(now)
+        sent = self._sent.setdefault(link, [])
+        if len(sent) >= self._limit:
+            return False
+        sent.append(now)
+        return True
+
+    def tracked(self) -> int:
+        """How many links are remembered (for tests and for memory's sake)."""
+        return len(self._sent)
+
+    def _prune(self, now: float) -> None:
+        self._sent = {
+            link: live
+            for link, times in self._sent.items()
+            if (live := [t for t in times if now - t < self._window])
+        }

@@ -9,48 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.commands import Command, Effect, EffectKind, Refusal, RefusalKind
-from domain.models import (
-    Actor,
-    Escalation,
-    MigrationState,
-    Stage,
-    Ticket,
-    TimelineEntry,
-    Undo,
-)
+from domain.commands import Command, Effect, EffectKind
+from domain.models import Actor, Escalation, MigrationState, TimelineEntry, Undo
 
 UNDO_EFFECTS = {
     Undo.CANCEL_MIGRATION_ORDER: EffectKind.CANCEL_MIGRATION_ORDER,
     Undo.CANCEL_VISIT: EffectKind.CANCEL_VISIT,
 }
-
-
-def ts(t: datetime) -> str:
-    """A timestamp as people read it in refusals and the timeline."""
-    return t.isoformat().replace("+00:00", "Z")
-
-
-def conflict(reason: str) -> Refusal:
-    return Refusal(kind=RefusalKind.CONFLICT, reason=reason)
-
-
-def find_ticket(state: MigrationState, ticket_id: str) -> Ticket | None:
-    return next((t for t in state.tickets if t.ticket_id == ticket_id), None)
-
-
-def closed_refusal(state: MigrationState) -> Refusal | None:
-    """The reason nothing more can happen in a migration that reached its end."""
-    match state.stage:
-        case Stage.WITHDRAWN:
-            return conflict(f"the migration was withdrawn: {state.outcome_reason}")
-        case Stage.FAILED:
-            return conflict(f"the migration failed: {state.outcome_reason}")
-        case Stage.COMPLETED:
-            released = state.line_released_at
-            return conflict(f"the migration was completed at {ts(released) if released else '?'}")
-        case Stage.PROPOSED | Stage.CONFIRMED | Stage.SCHEDULED | Stage.ACTIVATED:
-            return None
 
 
 def draft_for(state: MigrationState, cmd: Command | None = None) -> MigrationState:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain import customer_messages, escalation, promises, wording
+from domain import escalation, promises
 from domain.commands import Command, Decision, Effect, EffectKind, Refusal, RefusalKind
-from domain.customer_words import CUSTOMER_FACING
-from domain.editing import append_escalation, append_timeline, draft_for, find_ticket
+from domain.editing import append_escalation, append_timeline, draft_for
 from domain.handlers import HANDLERS, visits
 from domain.models import (
     CUSTOMER_NOTICE_RULES,
@@ -25,6 +24,8 @@ from domain.models import (
     Stage,
     Undo,
 )
+from domain.promises import CUSTOMER_FACING
+from domain.words import messages, staff
 
 # A missed visit has its own message (it is rebooked at once), so it gets no second one.
 BREACH_NOTICES = CUSTOMER_FACING - {PromiseName.VISIT}
@@ -96,7 +97,7 @@ def apply(state: MigrationState, cmd: Command, now: datetime) -> Decision:
 
 def _worded(before: MigrationState, decision: Decision, now: datetime) -> Decision:
     """Each message to the customer with its words, from the states around the decision."""
-    effects = customer_messages.with_texts(before, decision.state, decision.effects, now)
+    effects = messages.with_texts(before, decision.state, decision.effects, now)
     return decision.model_copy(update={"effects": effects})
 
 
@@ -112,7 +113,7 @@ def escalate(state: MigrationState, now: datetime) -> Decision:
     draft.promises = ledger
     effects: list[Effect] = []
     for e in raised:
-        worded = e.model_copy(update={"summary": wording.escalation_words(draft, e)})
+        worded = e.model_copy(update={"summary": staff.escalation_words(draft, e)})
         append_timeline(draft, now, "escalated", None, worded.summary)
         effects.append(append_escalation(draft, worded))
         effects += _tell_the_customer(draft, worded)
@@ -143,7 +144,7 @@ def effect_done(
     if effect.kind is not EffectKind.FORWARD_TICKET:
         return state
     draft = draft_for(state)
-    ticket = find_ticket(draft, effect.ticket_id or "")
+    ticket = draft.ticket(effect.ticket_id or "")
     assert ticket is not None
     ticket.forwarded_at, ticket.field_reference = now, reference
     return draft

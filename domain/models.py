@@ -285,6 +285,10 @@ class MigrationState(Model):
     def customer_without_service(self) -> bool:
         return self.without_service_since is not None and self.service_restored_at is None
 
+    def ticket(self, ticket_id: str) -> Ticket | None:
+        """The ticket with this id (in a draft, the draft's own, to edit)."""
+        return next((t for t in self.tickets if t.ticket_id == ticket_id), None)
+
 
 class Money(Model):
     currency: str = "EUR"

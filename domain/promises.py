@@ -18,6 +18,15 @@ OWNERS: dict[PromiseName, Party] = {
     PromiseName.CUT_OVER: Party.LOSING_OPERATOR,
     PromiseName.REBOOK: Party.DISPATCH,
 }
+# Promises made to the customer himself: a broken one is told to him and compensated.
+CUSTOMER_FACING = frozenset(
+    {
+        PromiseName.TECHNICIAN_CONTACT,
+        PromiseName.REBOOK,
+        PromiseName.VISIT,
+        PromiseName.SERVICE_RESTORATION,
+    }
+)
 
 
 def open_promise(
@@ -28,6 +37,12 @@ def open_promise(
         raise ValueError(f"promise {pid} is already open")
     promise = Promise(id=pid, name=name, owner=OWNERS[name], opened_at=now, due_at=due_at)
     return [*ledger, promise]
+
+
+def due_of(ledger: Iterable[Promise], name: PromiseName) -> datetime | None:
+    """When the pending promise of this kind falls due; None if none is pending."""
+    p = find((p for p in ledger if p.pending), name.value)
+    return p.due_at if p else None
 
 
 def find(ledger: Iterable[Promise], pid: str) -> Promise | None:

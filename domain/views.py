@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from domain import compensation, promises, wording
+from domain import compensation, promises
 from domain.models import (
     Appointment,
     Customer,
@@ -25,6 +25,7 @@ from domain.models import (
     VisitMove,
 )
 from domain.promises import MAX_LEVEL
+from domain.words import staff
 
 
 class Owner(Model):
@@ -104,7 +105,7 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         migration_id=state.migration_id,
         stage=state.stage,
         owner=owner(state),
-        next_step=wording.next_step(state),
+        next_step=staff.next_step(state),
         losing_operator=req.losing_operator,
         sales_agent=state.sales_agent,
         customer=req.customer,
@@ -150,5 +151,5 @@ def current_details(state: MigrationState) -> str:
         f"**{state.stage.value}** · owner: {party or 'nobody'}"
         f" · next deadline: {deadline.isoformat() if deadline else 'none'}"
         f" · escalation level {escalation_level(state)}{without}"
-        f"\n\nNext step: {wording.next_step(state)}"
+        f"\n\nNext step: {staff.next_step(state)}"
     )

@@ -14,7 +14,7 @@ from enum import StrEnum
 from domain import promises
 from domain.models import Model, PromiseName, Role, Stage, Ticket
 from domain.views import Snapshot
-from domain.wording import MISS_WORDS
+from domain.words.staff import MISS_WORDS, when
 
 
 class Action(StrEnum):
@@ -50,18 +50,9 @@ class WorkItem(Model):
     web_ui_url: str | None = None
 
 
-def when(t: datetime) -> str:
-    return t.strftime("%a %d %b %H:%M UTC")
-
-
 def _ago(then: datetime, now: datetime) -> str:
     hours = int((now - then).total_seconds() // 3600)
     return f"{hours} h ago" if hours >= 1 else "less than an hour ago"
-
-
-def _due(snap: Snapshot, name: PromiseName) -> datetime | None:
-    p = promises.find((p for p in snap.promises if p.pending), name.value)
-    return p.due_at if p else None
 
 
 def _item(
@@ -113,7 +104,7 @@ def _ticket_items(snap: Snapshot, now: datetime, read_only: bool) -> list[WorkIt
 def _sales(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
     if snap.stage is not Stage.PROPOSED or snap.sales_agent != caller.subject:
         return []
-    due = _due(snap, PromiseName.CONFIRMATION)
+    due = promises.due_of(snap.promises, PromiseName.CONFIRMATION)
     words = f"Record the customer's confirmation: proposed {_ago(snap.created_at, now)}"
     return [_item(snap, now, Action.CONFIRM, f"{words}, promised by {_by(due)}", due)]
 
@@ -123,11 +114,11 @@ def _dispatch(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
     if snap.stage is Stage.CONFIRMED:
         if snap.missed_visits:
             last = snap.missed_visits[-1]
-            due = _due(snap, PromiseName.REBOOK)
+            due = promises.due_of(snap.promises, PromiseName.REBOOK)
             words = f"Rebook the visit: {MISS_WORDS[last.reason]} on {when(last.at)}"
             items.insert(0, _item(snap, now, Action.BOOK_VISIT, f"{words}, by {_by(due)}", due))
         else:
-            due = _due(snap, PromiseName.TECHNICIAN_CONTACT)
+            due = promises.due_of(snap.promises, PromiseName.TECHNICIAN_CONTACT)
             since = _ago(snap.confirmed_at, now) if snap.confirmed_at else "recently"
             words = f"Book the visit: customer confirmed {since}, contact promised by {_by(due)}"
             items.insert(0, _item(snap, now, Action.BOOK_VISIT, words, due))
@@ -151,7 +142,7 @@ def _technician(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]
 def _restore(snap: Snapshot, now: datetime, read_only: bool) -> list[WorkItem]:
     if not snap.customer_without_service or snap.without_service_since is None:
         return []
-    due = _due(snap, PromiseName.SERVICE_RESTORATION)
+    due = promises.due_of(snap.promises, PromiseName.SERVICE_RESTORATION)
     words = (
         f"Customer without service since {when(snap.without_service_since)}: "
         f"restoration promised by {_by(due)}"
@@ -175,7 +166,7 @@ def _care(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
 def _operator(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
     if snap.stage is not Stage.ACTIVATED or snap.losing_operator != caller.operator:
         return []
-    due = _due(snap, PromiseName.CUT_OVER)
+    due = promises.due_of(snap.promises, PromiseName.CUT_OVER)
     active = when(snap.contract_effective_at) if snap.contract_effective_at else "today"
     words = f"Release the old line: the new one is active since {active}, release due by {_by(due)}"
     return [_item(snap, now, Action.CONFIRM_LINE_RELEASE, words, due)]

@@ -41,3 +41,17 @@ def unseal(secret: str, sealed: str) -> bytes | None:
     mac, token = raw[:SEAL_BYTES], raw[SEAL_BYTES:]
     expected = hmac.new(secret.encode(), token, hashlib.sha256).digest()[:SEAL_BYTES]
     return token if token and hmac.compare_digest(mac, expected) else None
+
+
+def form_token(secret: str, purpose: str, credential: str) -> str:
+    """A CSRF token for a form: keyed by the server's secret, bound to the credential the
+    form acts with (a console session, a status link) and to the form's purpose, so a token
+    lifted from one form is worth nothing on another."""
+    message = f"{purpose}|{credential}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def form_token_matches(secret: str, purpose: str, credential: str, sent: str | None) -> bool:
+    """Whether a form came back with the token we gave it (compared in constant time)."""
+    expected = form_token(secret, purpose, credential)
+    return sent is not None and hmac.compare_digest(expected, sent)

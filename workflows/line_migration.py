@@ -16,7 +16,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import lifecycle, views, wording
+    from domain import lifecycle, views
     from domain.commands import (
         AcknowledgeTicket,
         BookVisit,
@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.handlers import visits
     from domain.models import MigrationState, Ticket
     from domain.views import Snapshot
+    from domain.words import staff
     from workflows import effects, versions
     from workflows.visibility import Visibility
 
@@ -183,7 +184,9 @@ class LineMigrationWorkflow:
     @workflow.update
     async def acknowledge_ticket(self, cmd: AcknowledgeTicket) -> Ticket:
         self._decide(cmd)
-        return next(t for t in self._state.tickets if t.ticket_id == cmd.ticket_id)
+        ticket = self._state.ticket(cmd.ticket_id)
+        assert ticket is not None  # the validator refused an unknown ticket
+        return ticket
 
     @acknowledge_ticket.validator
     def _check_acknowledge_ticket(self, cmd: AcknowledgeTicket) -> None:
@@ -273,7 +276,7 @@ class LineMigrationWorkflow:
             return
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(
-                changed, timeout=timeout, timeout_summary=wording.timer_summary(self._state, due)
+                changed, timeout=timeout, timeout_summary=staff.timer_summary(self._state, due)
             )
 
     def _publish(self) -> None:

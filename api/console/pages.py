@@ -19,7 +19,7 @@ from api.console.actions import ACTIONS, Refused, perform
 from api.errors import ApiError
 from api.links import linked
 from domain.models import FailureReason, Role
-from domain.worklist import when
+from domain.words.staff import when
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -8,8 +8,6 @@ CSRF token: an HMAC of the credential, so a page of another site cannot post as 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from fastapi import Request
@@ -18,6 +16,7 @@ from api.auth import Principal
 from api.errors import ApiError
 from api.identity import Identity
 from observability.logs import request_context
+from security import hashing
 from settings import Settings
 
 SESSION_COOKIE = "console_session"
@@ -54,15 +53,17 @@ async def principal(request: Request) -> Principal:
     return who
 
 
+CSRF_PURPOSE = "console-csrf"
+
+
 def csrf_token(settings: Settings, token: str) -> str:
-    key = settings.api_secret.get_secret_value().encode()
-    return hmac.new(key, b"console-csrf|" + token.encode(), hashlib.sha256).hexdigest()
+    return hashing.form_token(settings.api_secret.get_secret_value(), CSRF_PURPOSE, token)
 
 
 def check_csrf(request: Request, sent: str | None) -> None:
     token = credential(request)
-    expected = csrf_token(request.app.state.settings, token) if token else None
-    if expected is None or sent is None or not hmac.compare_digest(expected, sent):
+    secret = request.app.state.settings.api_secret.get_secret_value()
+    if token is None or not hashing.form_token_matches(secret, CSRF_PURPOSE, token, sent):
         raise ApiError(403, "forbidden", "this form has expired: open the page again")
 
 

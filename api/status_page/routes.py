@@ -6,11 +6,7 @@ friendly page and says nothing more; the link itself is never logged (a short ha
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 import uuid
-from collections import defaultdict, deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +24,7 @@ from api.links import status_links
 from api.schemas import TRIMMED, Body
 from domain.commands import OpenTicket
 from domain.models import Actor, Language
-from domain.status_page import STATUS_CHANNEL, StatusView, view
+from domain.words.status_page import STATUS_CHANNEL, StatusView, view
 from observability.logs import request_context
 from security import hashing
 from security.status_links import expired, fingerprint
@@ -39,36 +35,17 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 CUSTOMER = Actor(subject="customer", role="customer")
-PROBLEMS_PER_HOUR = 3  # per link: enough for a person, useless for a flood
-HOUR_S = 3600.0
 
 
 class ProblemIn(Body):
     summary: Annotated[str, Field(min_length=1, max_length=500, pattern=TRIMMED)]
 
 
-class ProblemLimiter:
-    """A few reports an hour per link, in this process's memory."""
-
-    def __init__(self) -> None:
-        self._sent: defaultdict[str, deque[float]] = defaultdict(deque)
-
-    def allow(self, link: str) -> bool:
-        now, sent = time.monotonic(), self._sent[link]
-        while sent and now - sent[0] > HOUR_S:
-            sent.popleft()
-        if len(sent) >= PROBLEMS_PER_HOUR:
-            return False
-        sent.append(now)
-        return True
-
-
-limiter = ProblemLimiter()
+CSRF_PURPOSE = "status-problem"
 
 
 def _csrf(settings: Settings, token: str) -> str:
-    key = settings.api_secret.get_secret_value().encode()
-    return hmac.new(key, b"status-problem|" + token.encode(), hashlib.sha256).hexdigest()
+    return hashing.form_token(settings.api_secret.get_secret_value(), CSRF_PURPOSE, token)
 
 
 async def _view(request: Request, token: str) -> tuple[str, StatusView] | None:
@@ -129,7 +106,9 @@ async def problem(
     migration_id, page = found
     settings: Settings = request.app.state.settings
     it = page.language is Language.IT
-    if not hmac.compare_digest(csrf, _csrf(settings, token)):
+    if not hashing.form_token_matches(
+        settings.api_secret.get_secret_value(), CSRF_PURPOSE, token, csrf
+    ):
         return _page(
             request,
             token,
@@ -146,7 +125,7 @@ async def problem(
             else "Describe the problem (500 characters at most)."
         )
         return _page(request, token, page, refusal=words, status=422)
-    if not limiter.allow(fingerprint(token)):
+    if not request.app.state.link_limiter.allow(fingerprint(token)):
         words = (
             "Hai già segnalato diversi problemi quest'ora: li stiamo guardando."
             if it

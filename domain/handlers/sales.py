@@ -6,9 +6,11 @@ from datetime import datetime
 
 from domain import promises
 from domain.commands import Confirm, Decision, Effect, EffectKind, Refusal, Withdraw
-from domain.editing import append_timeline, closed_refusal, conflict, ts
+from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
 from domain.models import MigrationState, PromiseName, Stage
+from domain.refusals import closed_refusal, conflict
+from domain.words.staff import ts
 
 
 def refuse_confirm(state: MigrationState, cmd: Confirm) -> Refusal | None:

@@ -12,8 +12,10 @@ from domain.commands import (
     Refusal,
     ReportServiceLoss,
 )
-from domain.editing import append_escalation, append_timeline, closed_refusal, conflict, ts
+from domain.editing import append_escalation, append_timeline
 from domain.models import BEFORE_ACTIVATION, MigrationState, Party, PromiseName, Stage
+from domain.refusals import closed_refusal, conflict
+from domain.words.staff import ts
 
 
 def refuse_loss(state: MigrationState, cmd: ReportServiceLoss) -> Refusal | None:

@@ -14,8 +14,10 @@ from domain.commands import (
     Refusal,
     RefusalKind,
 )
-from domain.editing import append_timeline, closed_refusal, conflict, find_ticket, ts
+from domain.editing import append_timeline
 from domain.models import MigrationState, Party, PromiseName, Ticket, TicketStatus
+from domain.refusals import closed_refusal, conflict
+from domain.words.staff import ts
 
 
 def refuse_open(state: MigrationState, cmd: OpenTicket) -> Refusal | None:
@@ -47,7 +49,7 @@ def open_ticket(draft: MigrationState, cmd: OpenTicket, now: datetime) -> Decisi
 
 
 def refuse_acknowledge(state: MigrationState, cmd: AcknowledgeTicket) -> Refusal | None:
-    ticket = find_ticket(state, cmd.ticket_id)
+    ticket = state.ticket(cmd.ticket_id)
     if ticket is None:
         return Refusal(kind=RefusalKind.NOT_FOUND, reason=f"no ticket {cmd.ticket_id}")
     if ticket.acknowledged_at is not None:
@@ -58,7 +60,7 @@ def refuse_acknowledge(state: MigrationState, cmd: AcknowledgeTicket) -> Refusal
 
 
 def acknowledge(draft: MigrationState, cmd: AcknowledgeTicket, now: datetime) -> Decision:
-    ticket = find_ticket(draft, cmd.ticket_id)
+    ticket = draft.ticket(cmd.ticket_id)
     assert ticket is not None  # refuse_acknowledge ran first
     ticket.status = TicketStatus.ACKNOWLEDGED
     ticket.acknowledged_by, ticket.acknowledged_at = cmd.actor.subject, now

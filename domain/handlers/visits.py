@@ -15,7 +15,7 @@ from domain.commands import (
     RefusalKind,
     ReportVisit,
 )
-from domain.editing import append_timeline, closed_refusal, conflict, ts
+from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
 from domain.models import (
     RAINY_DAY_RULES,
@@ -31,7 +31,8 @@ from domain.models import (
     VisitMove,
     VisitOutcome,
 )
-from domain.wording import MISS_WORDS
+from domain.refusals import closed_refusal, conflict
+from domain.words.staff import MISS_WORDS, ts
 
 REBOOKABLE = frozenset(
     {FailureReason.CUSTOMER_ABSENT, FailureReason.ACCESS_DENIED, FailureReason.TECHNICAL_PROBLEM}

@@ -100,14 +100,6 @@ PROMISES: dict[PromiseName, dict[Language, str]] = {
         Language.EN: "close the old line",
     },
 }
-CUSTOMER_FACING = frozenset(
-    {
-        PromiseName.TECHNICIAN_CONTACT,
-        PromiseName.REBOOK,
-        PromiseName.VISIT,
-        PromiseName.SERVICE_RESTORATION,
-    }
-)
 
 PARTIES: dict[Party, dict[Language, str]] = {
     Party.GAINING_OPERATOR: {

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from domain import compensation, promises
 from domain.commands import Effect, EffectKind
-from domain.customer_words import MISSES, PROMISES, euros, moment, window
 from domain.models import Language, MigrationState, PromiseName
+from domain.words.customer import MISSES, PROMISES, euros, moment, window
 
 STATUS_LINK = "{status_link}"
 FOLLOW = {
@@ -44,17 +44,12 @@ def with_texts(
     ]
 
 
-def _due(state: MigrationState, name: PromiseName) -> datetime | None:
-    p = promises.find((p for p in state.promises if p.pending), name.value)
-    return p.due_at if p else None
-
-
 def text(before: MigrationState, after: MigrationState, effect: Effect, now: datetime) -> str:
     lang = after.request.language
     it = lang is Language.IT
     match effect.kind:
         case EffectKind.CONFIRMATION_CALL:
-            due = _due(after, PromiseName.TECHNICIAN_CONTACT)
+            due = promises.due_of(after.promises, PromiseName.TECHNICIAN_CONTACT)
             by = moment(due, lang) if due else "?"
             body = (
                 f"Abbiamo registrato la tua conferma. Il nostro servizio tecnico ti chiamerà "
@@ -107,7 +102,7 @@ def _visit_booked(before: MigrationState, after: MigrationState, lang: Language)
 def _visit_missed(after: MigrationState, lang: Language) -> str:
     last = after.missed_visits[-1]
     when = window(last.appointment.window_start, last.appointment.window_end, lang)
-    due = _due(after, PromiseName.REBOOK)
+    due = promises.due_of(after.promises, PromiseName.REBOOK)
     by = moment(due, lang) if due else "?"
     owed = euros(after.request.policy.missed_visit_cents, lang) if last.operator_at_fault else ""
     if lang is Language.IT:

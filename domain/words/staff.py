@@ -30,13 +30,19 @@ MISS_WORDS = {
 LEVEL_WORDS = {1: "team lead", 2: "operations manager", 3: "head of customer operations"}
 
 
-def _ts(t: datetime) -> str:
+def when(t: datetime) -> str:
+    """A moment as staff read it on a worklist or a console page."""
+    return t.strftime("%a %d %b %H:%M UTC")
+
+
+def ts(t: datetime) -> str:
+    """A timestamp as staff read it in refusals, the timeline and the Web UI."""
     return t.isoformat().replace("+00:00", "Z")
 
 
 def promise_words(state: MigrationState, p: Promise) -> str:
     """What the promise asks of whom, and by when."""
-    by = _ts(p.due_at)
+    by = ts(p.due_at)
     match p.name:
         case PromiseName.CONFIRMATION:
             return f"the customer's confirmation is to be recorded by {by}"
@@ -49,10 +55,10 @@ def promise_words(state: MigrationState, p: Promise) -> str:
         case PromiseName.VISIT:
             a = state.appointment
             who = f"technician {a.technician_id}" if a else "the technician"
-            start = f"{_ts(a.window_start)} to " if a else "by "
-            return f"{who} visits the customer {start}{_ts(p.due_at)} and reports the outcome"
+            start = f"{ts(a.window_start)} to " if a else "by "
+            return f"{who} visits the customer {start}{ts(p.due_at)} and reports the outcome"
         case PromiseName.SERVICE_RESTORATION:
-            since = _ts(state.without_service_since) if state.without_service_since else "?"
+            since = ts(state.without_service_since) if state.without_service_since else "?"
             how = (
                 f"{state.request.losing_operator} is asked to reinstate the old line; "
                 if state.reinstatement_requested
@@ -98,4 +104,4 @@ def timer_summary(state: MigrationState, due: datetime | None) -> str:
             parts.append(f"Promise {p.id}: {promise_words(state, p)}. If not kept: {then}")
         else:
             parts.append(f"Promise {p.id} still broken ({promise_words(state, p)}): {then}")
-    return "; ".join(parts) or f"next deadline {_ts(due) if due else 'none'}"
+    return "; ".join(parts) or f"next deadline {ts(due) if due else 'none'}"

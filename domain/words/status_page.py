@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.customer_words import CUSTOMER_FACING, MISSES, PARTIES, PROMISES, euros, moment, window
 from domain.models import Language, Model, PromiseName, PromiseStatus, Stage
+from domain.promises import CUSTOMER_FACING
 from domain.views import Snapshot
+from domain.words.customer import MISSES, PARTIES, PROMISES, euros, moment, window
 
 STATUS_CHANNEL = "status_page"  # tickets the customer opens from his page
 

@@ -7,9 +7,8 @@ from datetime import timedelta
 from domain import lifecycle, views
 from domain.commands import BookVisit, Confirm, Effect, EffectKind, ReportServiceLoss, Withdraw
 from domain.models import CUSTOMER_NOTICE_RULES, Actor, Language, MigrationState
-from domain.status_page import view
-from tests.domain.test_lifecycle import DARIO, HOUR, T0, run
-from tests.workflows.conftest import make_request
+from domain.words.status_page import view
+from tests.builders import HOUR, SALES, T0, make_request, run
 
 MARTA_SUBJECT = "marta"
 
@@ -37,14 +36,14 @@ def book(state: MigrationState, start_h: int, at_h: int) -> tuple[MigrationState
 
 
 def test_the_confirmation_message_says_by_when_we_call() -> None:
-    decision = lifecycle.apply(proposed(), Confirm(actor=DARIO, channel="phone"), T0)
+    decision = lifecycle.apply(proposed(), Confirm(actor=SALES, channel="phone"), T0)
     [text] = texts(decision.effects, EffectKind.CONFIRMATION_CALL)
     assert "call you to book the visit by Tue 3 Nov 11:14" in text  # 24 h later, Rome time
     assert text.endswith("Follow your migration here: {status_link}")
 
 
 def test_a_moved_visit_says_from_when_to_when_in_italian() -> None:
-    state = run(proposed(Language.IT), Confirm(actor=DARIO, channel="phone"), T0)
+    state = run(proposed(Language.IT), Confirm(actor=SALES, channel="phone"), T0)
     state, first = book(state, start_h=48, at_h=1)
     assert (
         "La visita del tecnico è fissata per mer 4 nov 11:14–15:14"
@@ -59,7 +58,7 @@ def test_a_moved_visit_says_from_when_to_when_in_italian() -> None:
 
 
 def test_a_broken_promise_is_told_once_with_the_compensation() -> None:
-    state = run(proposed(), Confirm(actor=DARIO, channel="phone"), T0)
+    state = run(proposed(), Confirm(actor=SALES, channel="phone"), T0)
     late = lifecycle.escalate(state, T0 + 25 * HOUR)
     [text] = texts(late.effects, EffectKind.NOTIFY_PROMISE_BROKEN)
     assert "We did not keep our promise to call you to book the technician's visit" in text
@@ -84,8 +83,8 @@ def test_the_page_shows_no_more_personal_data_than_a_first_name() -> None:
 
 
 def test_a_withdrawal_while_without_service_says_what_happens_to_the_line() -> None:
-    state = run(proposed(), ReportServiceLoss(actor=DARIO, reported_via="phone"), T0)
-    decision = lifecycle.apply(state, Withdraw(actor=DARIO, reason="changed mind"), T0 + HOUR)
+    state = run(proposed(), ReportServiceLoss(actor=SALES, reported_via="phone"), T0)
+    decision = lifecycle.apply(state, Withdraw(actor=SALES, reason="changed mind"), T0 + HOUR)
     [text] = texts(decision.effects, EffectKind.NOTIFY_WITHDRAWAL)
     assert "We asked your old operator to give you your line back" in text
     page = view(views.snapshot(decision.state, T0 + HOUR), T0 + HOUR)
@@ -94,7 +93,7 @@ def test_a_withdrawal_while_without_service_says_what_happens_to_the_line() -> N
 
 
 def test_every_step_in_order() -> None:
-    state = run(proposed(), Confirm(actor=DARIO, channel="phone"), T0 + timedelta(minutes=5))
+    state = run(proposed(), Confirm(actor=SALES, channel="phone"), T0 + timedelta(minutes=5))
     page = view(views.snapshot(state, T0 + HOUR), T0 + HOUR)
     assert [s.done_at is not None for s in page.steps] == [True, True, False, False, False]
     assert [s.current for s in page.steps] == [False, True, False, False, False]

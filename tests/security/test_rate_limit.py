@@ -7,7 +7,7 @@ import pytest
 from api import rate_limit
 from api.auth import Principal, Role
 from api.errors import ApiError
-from api.rate_limit import WriteLimiter
+from api.rate_limit import LinkLimiter, WriteLimiter
 
 DARIO = Principal(role=Role.SALES, subject="dario")
 
@@ -44,3 +44,17 @@ def test_idle_callers_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
     clock.now = 10.0  # all refilled
     limiter.take(DARIO)
     assert len(limiter._buckets) == 1
+
+
+def test_a_status_link_gets_a_few_reports_an_hour_and_is_forgotten_after() -> None:
+    now = [0.0]
+    links = LinkLimiter(per_window=3, window_s=3600, clock=lambda: now[0])
+    assert [links.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert links.allow("b")  # each link its own allowance
+    now[0] = 3599.0
+    assert not links.allow("a")
+    now[0] = 3600.0  # the first three reports are an hour old: they no longer count
+    assert links.allow("a")
+    now[0] = 7300.0
+    links.allow("c")
+    assert links.tracked() == 1  # "a" and "b" expired and were pruned

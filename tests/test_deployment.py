@@ -84,6 +84,19 @@ def test_dockerfile_installs_the_package_the_tests_use() -> None:
         assert f'"{module}"' in pyproject and f"{module}.py" in dockerfile
 
 
+def test_the_package_list_covers_every_package_folder() -> None:
+    """A package folder missing from pyproject's list is missing from every install (and from
+    the image): `pip install .` would leave it out, and only an editable install would work."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    top = {package.split(".")[0] for package in setuptools["packages"]}
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for name in top
+        for init in (ROOT / name).rglob("__init__.py")
+    }
+    assert folders == set(setuptools["packages"])
+
+
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     assert [f.upper() for f in Settings.model_fields if f"`{f.upper()}`" not in readme] == []

@@ -13,9 +13,10 @@ from fastapi.templating import Jinja2Templates
 
 from api import scope
 from api import worklist as queues
+from api.actions import ACKNOWLEDGE, ACTIONS, BY_FORM
 from api.auth import Principal
 from api.console import session
-from api.console.actions import ACTIONS, Refused, perform
+from api.console.actions import Refused, perform
 from api.errors import ApiError
 from api.links import linked
 from domain.models import FailureReason, Role
@@ -151,15 +152,16 @@ async def _migration_page(
     except ApiError as err:  # unknown, out of scope, or Temporal unreachable: said in words
         return page(request, "error.html", err.status, who=who, message=err.message)
     snap = linked(state.settings, found)
-    done_words = ACTIONS[done].done if done in ACTIONS else None
-    can = {name for name, a in ACTIONS.items() if who.role in a.roles}
+    done_words = BY_FORM[done].done if done in BY_FORM else None
+    mine = [a for a in ACTIONS if who.role in a.roles]
     return page(
         request,
         "migration.html",
         status,
         who=who,
         snap=snap,
-        can=can,
+        offered=[a for a in mine if a.offered is not None and a.offered(snap)],
+        acknowledge=ACKNOWLEDGE if ACKNOWLEDGE in mine else None,
         done=done_words,
         refusal=refusal,
         sees_customer=who.role in SEES_CUSTOMER,

@@ -1,0 +1,266 @@
+"""Every staff action at the edge, in one table: its request body, the workflow's command and
+update, who may do it, its REST route and its console form.
+
+The REST routes (`api/routes/actions.py`), the console (`api/console/actions.py`) and so the
+OpenAPI document all read `ACTIONS`; adding an action is one entry here plus its command's
+handler in `domain/handlers/`. `tests/api/test_actions.py` compares the table with the
+domain's commands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast, get_type_hints
+
+from pydantic import BaseModel
+from temporalio.client import Client
+
+from api.links import linked
+from api.schemas import (
+    AcknowledgementIn,
+    AppointmentIn,
+    Body,
+    ConfirmationIn,
+    LineReleaseIn,
+    ServiceLossIn,
+    ServiceRestoredIn,
+    TicketIn,
+    VisitIn,
+    WithdrawalIn,
+)
+from api.workflow_calls import Update, act
+from domain.commands import (
+    AcknowledgeTicket,
+    BookVisit,
+    Command,
+    Confirm,
+    ConfirmLineRelease,
+    ConfirmServiceRestored,
+    OpenTicket,
+    ReportServiceLoss,
+    ReportVisit,
+    Withdraw,
+)
+from domain.models import Actor, Role, Stage
+from domain.views import Snapshot
+from settings import Settings
+from workflows.line_migration import LineMigrationWorkflow as Wf
+
+B = TypeVar("B", bound=Body)
+C = TypeVar("C", bound=Command)
+R = TypeVar("R", bound=BaseModel)
+
+BEFORE_ACTIVATION = frozenset({Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED})
+PATH_PARAMETER = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class StaffAction(Generic[B, C, R]):
+    """One thing a person does to a migration, typed from request body to answer."""
+
+    # Part of every update id and request hash: renaming one would make a retried request
+    # look new. Never rename.
+    name: str
+    body: type[B]
+    command: type[C]
+    update: Update[C, R]
+    roles: frozenset[Role]
+    path: str  # under /migrations/{migration_id}; its other parameters go to the command
+    tags: tuple[str, ...]
+    doc: str  # the route's description in the OpenAPI document
+    form: str  # the console's form: /console/migrations/{id}/<form>, templates/forms/<form>.html
+    label: str  # the console's heading for the form
+    done: str  # what the console says once it worked
+    # When the console offers the form on a migration's page; None: beside each open ticket.
+    offered: Callable[[Snapshot], bool] | None
+    status_code: int = 200
+
+    @property
+    def path_parameters(self) -> tuple[str, ...]:
+        return tuple(PATH_PARAMETER.findall(self.path))
+
+    @property
+    def answer(self) -> type[R]:
+        """What the update answers, read from its own signature (the route's response model)."""
+        answer: type[R] = get_type_hints(self.update)["return"]
+        return answer
+
+
+async def perform(
+    action: StaffAction[B, C, R],
+    client: Client,
+    settings: Settings,
+    actor: Actor,
+    key: str | None,
+    migration_id: str,
+    body: B,
+    path: dict[str, str],
+) -> R:
+    """Run the action's update for this actor; a snapshot comes back linked (Web UI, status
+    page), in the same round trip."""
+    answer = await act(
+        client, migration_id, action.update, action.command, body, actor, key, action.name, **path
+    )
+    if isinstance(answer, Snapshot):
+        return cast(R, linked(settings, answer))  # R is Snapshot here: linked keeps the type
+    return answer
+
+
+def _stage_in(*stages: Stage) -> Callable[[Snapshot], bool]:
+    return lambda snap: snap.stage in stages
+
+
+CONFIRM = StaffAction(
+    name="confirm",
+    body=ConfirmationIn,
+    command=Confirm,
+    update=Wf.confirm,
+    roles=frozenset({Role.SALES, Role.CARE}),
+    path="/confirmation",
+    tags=("sales", "care"),
+    doc="Record the customer's confirmation: once, whoever calls and however often.",
+    form="confirm",
+    label="Confirmation",
+    done="Confirmation recorded.",
+    offered=_stage_in(Stage.PROPOSED),
+)
+
+WITHDRAW = StaffAction(
+    name="withdraw",
+    body=WithdrawalIn,
+    command=Withdraw,
+    update=Wf.withdraw,
+    roles=frozenset({Role.SALES, Role.CARE}),
+    path="/withdrawal",
+    tags=("sales", "care"),
+    doc="Withdraw at no cost before activation; everything requested is cancelled.",
+    form="withdraw",
+    label="Withdrawal",
+    done="Proposal withdrawn.",
+    offered=_stage_in(*BEFORE_ACTIVATION),
+)
+
+BOOK = StaffAction(
+    name="book",
+    body=AppointmentIn,
+    command=BookVisit,
+    update=Wf.book_visit,
+    roles=frozenset({Role.DISPATCH}),
+    path="/appointment",
+    tags=("dispatch",),
+    doc="Book the visit, move it, or rebook a failed one: a move is recorded, never hidden.",
+    form="book",
+    label="Visit booking",
+    done="Visit booked.",
+    offered=_stage_in(Stage.CONFIRMED, Stage.SCHEDULED),
+)
+
+VISIT = StaffAction(
+    name="visit",
+    body=VisitIn,
+    command=ReportVisit,
+    update=Wf.report_visit,
+    roles=frozenset({Role.TECHNICIAN}),
+    path="/visit",
+    tags=("technicians",),
+    doc="The assigned technician reports the visit: activation starts the contract; a "
+    "failure names its reason and is rebooked unless the line cannot be built.",
+    form="visit",
+    label="Visit report",
+    done="Visit reported.",
+    offered=_stage_in(Stage.SCHEDULED),
+)
+
+SERVICE_LOSS = StaffAction(
+    name="service-loss",
+    body=ServiceLossIn,
+    command=ReportServiceLoss,
+    update=Wf.report_service_loss,
+    roles=frozenset({Role.OPERATOR, Role.CARE}),
+    path="/service-loss",
+    tags=("losing operator", "care"),
+    doc="The customer has no service: top escalation at once, restoration promise started.",
+    form="service-loss",
+    label="Service loss",
+    done="Service loss recorded: escalated to the top.",
+    offered=lambda snap: snap.stage in BEFORE_ACTIVATION and not snap.customer_without_service,
+)
+
+SERVICE_RESTORED = StaffAction(
+    name="service-restored",
+    body=ServiceRestoredIn,
+    command=ConfirmServiceRestored,
+    update=Wf.confirm_service_restored,
+    roles=frozenset({Role.OPERATOR, Role.CARE, Role.TECHNICIAN}),
+    path="/service-restored",
+    tags=("losing operator", "care", "technicians"),
+    doc="The customer has service again (old line reinstated, or the new one active): the "
+    "restoration promise is kept, and a migration that already ended can close.",
+    form="service-restored",
+    label="Service restored",
+    done="Service restored.",
+    offered=lambda snap: snap.customer_without_service,
+)
+
+LINE_RELEASE = StaffAction(
+    name="line-release",
+    body=LineReleaseIn,
+    command=ConfirmLineRelease,
+    update=Wf.confirm_line_release,
+    roles=frozenset({Role.OPERATOR}),
+    path="/line-release",
+    tags=("losing operator",),
+    doc="The losing operator confirms the old line is released: the migration completes.",
+    form="line-release",
+    label="Old line released",
+    done="Old line released.",
+    offered=_stage_in(Stage.ACTIVATED),
+)
+
+TICKET = StaffAction(
+    name="ticket",
+    body=TicketIn,
+    command=OpenTicket,
+    update=Wf.open_ticket,
+    roles=frozenset({Role.CARE, Role.SALES, Role.TECHNICIAN}),
+    path="/tickets",
+    tags=("care",),
+    doc="File what the customer said, from any channel; it reaches the field team.",
+    form="ticket",
+    label="Ticket",
+    done="Ticket opened.",
+    offered=lambda snap: True,
+    status_code=201,
+)
+
+ACKNOWLEDGE = StaffAction(
+    name="ack",
+    body=AcknowledgementIn,
+    command=AcknowledgeTicket,
+    update=Wf.acknowledge_ticket,
+    roles=frozenset({Role.TECHNICIAN, Role.DISPATCH}),
+    path="/tickets/{ticket_id}/acknowledgement",
+    tags=("technicians", "dispatch"),
+    doc="The field team has read the ticket: whoever opened it sees by whom and when.",
+    form="acknowledge",
+    label="Acknowledgement",
+    done="Ticket acknowledged.",
+    offered=None,
+)
+
+# Typed one by one above (mypy checks each command against its update), listed here.
+ACTIONS: tuple[StaffAction[Any, Any, Any], ...] = (
+    # In the order the console offers them: the step that moves the migration first.
+    VISIT,
+    BOOK,
+    CONFIRM,
+    LINE_RELEASE,
+    SERVICE_RESTORED,
+    SERVICE_LOSS,
+    TICKET,
+    WITHDRAW,
+    ACKNOWLEDGE,
+)
+BY_FORM = {a.form: a for a in ACTIONS}

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     # Larger than the number of open migrations (~200 KiB each): replays from history cost
     # the SQLite server dearly, cached workflows do not.
     max_cached_workflows: int = 10_000
+    # "off" runs the workflow without the SDK's sandbox: less worker CPU, no runtime guard
+    # against non-deterministic code (the replay tests in CI still guard it).
+    workflow_sandbox: Literal["on", "off"] = "on"
     # In-flight activities get this long to finish when the worker is asked to stop.
     graceful_shutdown_s: float = 20.0
     # Slots per worker process: activities mostly wait on HTTP, workflow tasks use the CPU.

@@ -21,7 +21,7 @@ from observability import logs, tracing
 from settings import Settings, get_settings
 from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
-from workflows.sandbox import RUNNER
+from workflows.sandbox import runner
 
 log = logging.getLogger("worker")
 
@@ -45,7 +45,7 @@ def build_worker(
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=timedelta(seconds=settings.graceful_shutdown_s),
-        workflow_runner=RUNNER,
+        workflow_runner=runner(settings.workflow_sandbox == "on"),
     )
 
 

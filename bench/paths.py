@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
+from google.protobuf.message import Message
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 
@@ -77,7 +79,28 @@ def cost(history: WorkflowHistory) -> dict[str, int]:
         "workflow_tasks": kinds.count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
         "history_bytes": sum(e.ByteSize() for e in events),
         "activities": kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+        "payloads": sum(payloads_in(e) for e in events),
     }
+
+
+def payloads_in(message: Message) -> int:
+    """The payloads a message holds (inputs, results, update arguments, summaries, search
+    attributes): each one a worker encodes or decodes through the data converter and codec,
+    and, in the sandbox, through a serialization-context lookup."""
+    if isinstance(message, Payload):
+        return 1
+    found = 0
+    for field, value in message.ListFields():
+        if field.message_type is None:
+            continue
+        if field.message_type.GetOptions().map_entry:
+            values = list(value.values())
+        elif field.is_repeated:
+            values = list(value)
+        else:
+            values = [value]
+        found += sum(payloads_in(v) for v in values if isinstance(v, Message))
+    return found
 
 
 def plan_of(history: WorkflowHistory) -> str:

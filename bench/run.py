@@ -54,6 +54,16 @@ from tests.e2e.client import auth, migration_body
 RESULTS = Path(__file__).parent / "results"
 SECONDS_PER_DAY = 86_400
 PHASES = ("throughput", "storm", "burst", "scale")
+SANDBOX_MODES = ("on", "off")
+# What each sandbox mode reports beside the other: the worker's CPU, the payloads it handles.
+PER_MODE = (
+    "cpu_ms_per_migration_worker",
+    "bare_http_cpu_ms_per_migration_worker",
+    "payloads_happy_path",
+    "bare_payloads_happy_path",
+    "api_migrations_per_s",
+    "bare_http_per_s",
+)
 
 
 async def bare_run(
@@ -228,7 +238,18 @@ def table(results: dict[str, Any]) -> str:
     for name, v in results["targets"].items():
         limit = f"{'<=' if 'at_most' in v else '>='} {v.get('at_most', v.get('at_least'))}"
         rows.append(f"{name:<40} {v['ratio']:>12} {limit:>12} {'yes' if v['met'] else 'NO':>8}")
+    rows += ["", sandbox_table(results["sandbox"])]
     return "\n".join(rows) + ("\n\n" + scale_table(results) if "scale_ours" in results else "")
+
+
+def sandbox_table(modes: dict[str, dict[str, Any]]) -> str:
+    """Each sandbox mode's worker CPU and payloads, ours against bare in that same mode."""
+    rows = [f"{'sandbox':<10}{'worker ms ours/bare':>28}{'ratio':>8}{'payloads ours/bare':>24}"]
+    for mode, v in modes.items():
+        cpu = f"{v['cpu_ms_per_migration_worker']} / {v['bare_http_cpu_ms_per_migration_worker']}"
+        payloads = f"{v['payloads_happy_path']} / {v['bare_payloads_happy_path']}"
+        rows.append(f"{mode:<10}{cpu:>28}{v['worker_cpu_ratio']!s:>8}{payloads:>24}")
+    return "\n".join(rows)
 
 
 def scale_table(results: dict[str, Any]) -> str:
@@ -259,29 +280,40 @@ def profiled(pid: int, output: Path | None) -> Iterator[None]:
         spy.wait(timeout=60)
 
 
-def start_bare_worker(stack: Stack, log_dir: Path) -> subprocess.Popen[bytes]:
+def start_bare_worker(stack: Stack, log_dir: Path, sandbox: str) -> subprocess.Popen[bytes]:
     log = open(log_dir / "bare_worker.log", "ab")  # noqa: SIM115 - lives as long as the worker
     return subprocess.Popen(
         [sys.executable, "-m", "bench.bare_worker"],
         cwd=ROOT,
         stdout=log,
         stderr=log,
-        env={**os.environ, "TEMPORAL_ADDRESS": stack.temporal_address},
+        env={
+            **os.environ,
+            "TEMPORAL_ADDRESS": stack.temporal_address,
+            "WORKFLOW_SANDBOX": sandbox,
+        },
         start_new_session=True,
     )
 
 
 @asynccontextmanager
-async def stack_with_bare_worker() -> AsyncIterator[tuple[Stack, Client, dict[str, int]]]:
-    """A fresh embedded stack, the bare worker beside ours, a client, and every pid."""
+async def stack_with_bare_worker(
+    sandbox: str = SANDBOX_MODES[0],
+) -> AsyncIterator[tuple[Stack, Client, dict[str, int]]]:
+    """A fresh embedded stack, the bare worker beside ours (both in the same sandbox mode),
+    a client, and every pid."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     stack = start_on_free_ports(
         db_file=workdir / "dev.db",
         ui=False,
         log_dir=workdir,
-        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT},
+        extra_env={
+            "RELEASE_CALLBACK_DELAY_S": "0.2",
+            "WORKFLOW_SANDBOX": sandbox,
+            **NO_WRITE_LIMIT,
+        },
     )
-    bare_worker = start_bare_worker(stack, workdir)
+    bare_worker = start_bare_worker(stack, workdir, sandbox)
     try:
         client = await connect(Settings(temporal_address=stack.temporal_address))
         pids = {name: proc.pid for name, proc in stack.processes.items()}
@@ -293,39 +325,24 @@ async def stack_with_bare_worker() -> AsyncIterator[tuple[Stack, Client, dict[st
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
+    """Every phase asked for in the first sandbox mode listed; in each other mode the cost and
+    throughput phases again (what the sandbox changes: CPU per migration, payloads), both
+    sides in that mode. `sandbox` in the results puts the modes side by side."""
     results: dict[str, Any] = {
         "started_at": now().isoformat(),
         "n": args.n,
         "concurrency": args.concurrency,
     }
     phases: dict[str, float] = {}
-
-    async def timed(name: str, work: Any) -> Any:
-        began = time.monotonic()
-        result = await work
-        phases[name] = round(time.monotonic() - began, 1)
-        return result
-
-    async with (
-        stack_with_bare_worker() as (stack, client, pids),
-        httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
-        httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
-    ):
-        paths, plan = await timed("cost", cost_per_path(api, client))
-        results |= paths
-        if "throughput" in args.phases:
-            results |= await timed(
-                "throughput",
-                throughput(stack, client, args.n, args.concurrency, plan, pids, args.profile),
-            )
-        if "storm" in args.phases:
-            results |= await timed(
-                "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
-            )
-        if "burst" in args.phases:
-            results |= await timed("burst", burst_storm(api, sims, client, stack, args.burst))
+    first, *others = args.sandbox
+    results |= await one_mode(args, first, args.phases, phases)
+    by_mode = {first: {k: results.get(k) for k in PER_MODE}}
+    for mode in others:
+        again = await one_mode(args, mode, args.phases & {"throughput"}, phases)
+        by_mode[mode] = {k: again.get(k) for k in PER_MODE}
+    results["sandbox"] = {mode: with_ratios(values) for mode, values in by_mode.items()}
     if "scale" in args.phases:
-        results |= await timed("scale", scale_phase(args))
+        results |= await timed_phase(phases, "scale", scale_phase(args))
     results["phase_seconds"] = phases
     results["targets"] = verdicts(results)
     args.results.mkdir(parents=True, exist_ok=True)
@@ -333,6 +350,54 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     if "scale" in args.phases:
         scale.plot(results, args.results / "latest.png")
     print(table(results), flush=True)
+    return results
+
+
+def with_ratios(values: dict[str, Any]) -> dict[str, Any]:
+    """A mode's figures with ours against bare: worker CPU and payloads per happy path."""
+    ours_cpu, bare_cpu = values["cpu_ms_per_migration_worker"], values[PER_MODE[1]]
+    ours_payloads, bare_payloads = values["payloads_happy_path"], values[PER_MODE[3]]
+    return values | {
+        "worker_cpu_ratio": round(ours_cpu / bare_cpu, 2) if ours_cpu and bare_cpu else None,
+        "payloads_ratio": round(ours_payloads / bare_payloads, 2),
+    }
+
+
+async def timed_phase(phases: dict[str, float], name: str, work: Any) -> Any:
+    began = time.monotonic()
+    result = await work
+    phases[name] = round(time.monotonic() - began, 1)
+    return result
+
+
+async def one_mode(
+    args: argparse.Namespace, sandbox: str, wanted: set[str], phases: dict[str, float]
+) -> dict[str, Any]:
+    """The phases on one stack whose workers (ours and bare) run in this sandbox mode."""
+    results: dict[str, Any] = {}
+    suffix = "" if sandbox == args.sandbox[0] else f"_sandbox_{sandbox}"
+
+    async def timed(name: str, work: Any) -> Any:
+        return await timed_phase(phases, name + suffix, work)
+
+    async with (
+        stack_with_bare_worker(sandbox) as (stack, client, pids),
+        httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
+        httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
+    ):
+        paths, plan = await timed("cost", cost_per_path(api, client))
+        results |= paths
+        if "throughput" in wanted:
+            results |= await timed(
+                "throughput",
+                throughput(stack, client, args.n, args.concurrency, plan, pids, args.profile),
+            )
+        if "storm" in wanted:
+            results |= await timed(
+                "storm", storm(api, sims, client, stack, args.storm, args.storm_window)
+            )
+        if "burst" in wanted:
+            results |= await timed("burst", burst_storm(api, sims, client, stack, args.burst))
     return results
 
 
@@ -379,6 +444,13 @@ if __name__ == "__main__":
         type=lambda text: set(text.split(",")),
         default=set(PHASES),
         help=f"which phases after the cost one to run (default all: {','.join(PHASES)})",
+    )
+    parser.add_argument(
+        "--sandbox",
+        type=lambda text: text.split(","),
+        default=list(SANDBOX_MODES),
+        help="the workers' sandbox modes, in order: every phase in the first, cost and "
+        "throughput again in each other (default on,off)",
     )
     parser.add_argument(
         "--profile",

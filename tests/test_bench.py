@@ -9,14 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from temporalio.api.common.v1 import Payload
+from temporalio.api.history.v1 import HistoryEvent
 
+from bench.paths import payloads_in
 from bench.targets import TARGETS, verdicts
 
 ROOT = Path(__file__).parent.parent
 KEYS = [
     *(
         f"{metric}_{path}"
-        for metric in ("events", "workflow_tasks", "history_bytes")
+        for metric in ("events", "workflow_tasks", "history_bytes", "payloads")
         for path in ("happy_path", "seed_story", "withdrawal")
     ),
     "api_migrations_per_s",
@@ -76,6 +79,22 @@ def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
     assert [p["open"] for p in results["scale_ours"]] == [0, 10, 20]
     assert (tmp_path / "latest.png").read_bytes().startswith(b"\x89PNG")
     assert "api_migrations_per_s" in done.stdout  # the table, with its ratio column
+    # Both sandbox modes, each ours against bare in the same mode, printed side by side.
+    assert set(results["sandbox"]) == {"on", "off"}
+    for mode in results["sandbox"].values():
+        assert mode["payloads_happy_path"] > mode["bare_payloads_happy_path"] > 0
+        assert mode["worker_cpu_ratio"] > 0 and mode["payloads_ratio"] > 1
+    assert "sandbox" in done.stdout
+
+
+def test_payloads_are_counted_wherever_an_event_holds_them() -> None:
+    event = HistoryEvent()
+    started = event.workflow_execution_started_event_attributes
+    started.input.payloads.extend([Payload(data=b"request"), Payload(data=b"more")])
+    started.memo.fields["key"].CopyFrom(Payload(data=b"memo"))
+    started.search_attributes.indexed_fields["Stage"].CopyFrom(Payload(data=b"proposed"))
+    event.user_metadata.summary.CopyFrom(Payload(data=b"summary"))
+    assert payloads_in(event) == 5
 
 
 def test_a_target_is_met_by_the_ratio_of_the_same_run_and_skipped_if_unmeasured() -> None:

@@ -9,6 +9,7 @@ module is still loaded per run, as the SDK requires.
 
 from __future__ import annotations
 
+from temporalio.worker import UnsandboxedWorkflowRunner, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 SHARED_MODULES = (
@@ -24,3 +25,10 @@ SHARED_MODULES = (
 RUNNER = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(*SHARED_MODULES)
 )
+
+
+def runner(sandbox: bool) -> WorkflowRunner:
+    """The sandboxed runner, or none for a deployment that chose to run without it
+    (`WORKFLOW_SANDBOX=off`). Tests and the replayer always use `RUNNER`: the determinism
+    guard stays on wherever code is checked."""
+    return RUNNER if sandbox else UnsandboxedWorkflowRunner()

@@ -23,7 +23,8 @@ from api.errors import ApiError
 from api.links import status_links
 from api.schemas import TRIMMED, Body
 from domain.commands import OpenTicket
-from domain.models import Actor, Language
+from domain.models import Actor
+from domain.words.customer import words
 from domain.words.status_page import STATUS_CHANNEL, StatusView, view
 from observability.logs import request_context
 from security import hashing
@@ -89,7 +90,8 @@ async def status(request: Request, token: str, reported: str | None = None) -> R
     _, page = found
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(page.model_dump(mode="json"))
-    return _page(request, token, page, notice=_reported_words(page.language) if reported else None)
+    notice = words(page.language).status_page.reported if reported else None
+    return _page(request, token, page, notice=notice)
 
 
 @router.post("/status/{token}/problem")
@@ -105,7 +107,7 @@ async def problem(
         return _not_found(request)
     migration_id, page = found
     settings: Settings = request.app.state.settings
-    it = page.language is Language.IT
+    said = words(page.language).status_page
     if not hashing.form_token_matches(
         settings.api_secret.get_secret_value(), CSRF_PURPOSE, token, csrf
     ):
@@ -113,25 +115,15 @@ async def problem(
             request,
             token,
             page,
-            refusal="Pagina scaduta: riprova." if it else "This page expired: try again.",
+            refusal=said.expired,
             status=403,
         )
     try:
         body = ProblemIn(summary=summary)
     except ValidationError:
-        words = (
-            "Scrivi il problema (al massimo 500 caratteri)."
-            if it
-            else "Describe the problem (500 characters at most)."
-        )
-        return _page(request, token, page, refusal=words, status=422)
+        return _page(request, token, page, refusal=said.describe_problem, status=422)
     if not request.app.state.link_limiter.allow(fingerprint(token)):
-        words = (
-            "Hai già segnalato diversi problemi quest'ora: li stiamo guardando."
-            if it
-            else "You already reported several problems this hour: we are on them."
-        )
-        return _page(request, token, page, refusal=words, status=429)
+        return _page(request, token, page, refusal=said.too_many_reports, status=429)
     cmd = OpenTicket(actor=CUSTOMER, channel=STATUS_CHANNEL, summary=body.summary)
     key = idempotency_key or str(uuid.uuid4())
     cmd = cmd.model_copy(
@@ -147,10 +139,6 @@ async def problem(
     return RedirectResponse(f"/status/{token}?reported=1", status_code=303)
 
 
-def _reported_words(lang: Language) -> str:
-    return "Segnalazione ricevuta." if lang is Language.IT else "Report received."
-
-
 def _page(
     request: Request,
     token: str,
@@ -161,7 +149,7 @@ def _page(
 ) -> HTMLResponse:
     context: dict[str, Any] = {
         "v": page,
-        "it": page.language is Language.IT,
+        "t": words(page.language).status_page,
         "token": token,
         "csrf": _csrf(request.app.state.settings, token),
         "key": str(uuid.uuid4()),

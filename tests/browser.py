@@ -4,16 +4,22 @@ download its own browser here). `make test` installs the package when it runs as
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ViewportSize, async_playwright
+from playwright.async_api import Browser, Locator, Page, ViewportSize, async_playwright, expect
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 DESKTOP: ViewportSize = {"width": 1400, "height": 1000}
+# What a person must see shows well within these on a loaded 2-core machine; a test waits for
+# it to show, never for a fixed time.
+SEEN_WITHIN_MS = 30_000
+LISTED_WITHIN_S = 60.0  # visibility (lists, worklists) trails a workflow by about a second
+expect.set_options(timeout=SEEN_WITHIN_MS)
 # Headless, and quiet: this machine reaches no network, so Chromium's background calls
 # would only fail; as root it needs --no-sandbox.
 FLAGS = [
@@ -32,6 +38,20 @@ def chromium_path() -> str:
     if found is None:
         pytest.fail("no Chromium: run `apt-get install chromium` (make test does, as root)")
     return found
+
+
+async def reload_until_shown(page: Page, shown: Locator, url: str | None = None) -> None:
+    """Open `url` (or reload) until `shown` is on the page: for lists fed by Temporal's
+    visibility, which trails the workflow."""
+    deadline = time.monotonic() + LISTED_WITHIN_S
+    while True:
+        await (page.goto(url) if url else page.reload())
+        try:
+            await expect(shown.first).to_be_attached(timeout=2_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
 
 
 @asynccontextmanager

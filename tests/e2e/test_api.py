@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from typing import Any
 
@@ -12,7 +13,16 @@ import pytest
 from connection import connect
 from settings import Settings
 from stack import Stack
-from tests.e2e.client import SARA, TOKENS, auth, create, migration_body, until, window
+from tests.e2e.client import (
+    SARA,
+    SHOWS_WITHIN_S,
+    TOKENS,
+    auth,
+    create,
+    migration_body,
+    until,
+    window,
+)
 from tests.inprocess import inprocess_api
 
 
@@ -187,7 +197,8 @@ async def test_listing_filters(api: httpx.AsyncClient) -> None:
     await until(api, late, lambda s: s["escalation_level"] == 1)
 
     async def listed(query: str) -> set[str]:
-        for _ in range(100):  # visibility is eventually consistent
+        deadline = time.monotonic() + SHOWS_WITHIN_S  # visibility is eventually consistent
+        while time.monotonic() < deadline:
             r = await api.get(f"/migrations?{query}", headers=auth("supervisor"))
             assert r.status_code == 200
             ids = {i["migration_id"] for i in r.json()["items"]}

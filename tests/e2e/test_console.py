@@ -3,14 +3,13 @@ reads a refusal in words."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from playwright.async_api import Browser, Page, expect
 
 from stack import Stack
-from tests.browser import DESKTOP, DOCS, PHONE, chromium
+from tests.browser import DESKTOP, DOCS, PHONE, chromium, reload_until_shown
 from tests.e2e.client import auth, create, until, window
 
 
@@ -25,14 +24,9 @@ async def signed_in(browser: Browser, stack: Stack, token: str, phone: bool = Fa
 
 async def open_from_my_work(page: Page, stack: Stack, mid: str) -> None:
     """Visibility trails the workflow by up to a second: reload My work until it shows."""
-    for _ in range(50):
-        link = page.locator(f"a[href='/console/migrations/{mid}']")
-        if await link.count():
-            await link.click()
-            return
-        await asyncio.sleep(0.2)
-        await page.goto(f"{stack.api_url}/console/work")
-    raise AssertionError(f"{mid} never appeared in My work")
+    link = page.locator(f"a[href='/console/migrations/{mid}']")
+    await reload_until_shown(page, link, f"{stack.api_url}/console/work")
+    await link.first.click()
 
 
 async def scheduled_for(api: httpx.AsyncClient, technician: str) -> str:
@@ -55,11 +49,7 @@ async def test_a_technician_reports_his_visit_from_a_phone(
     mid = await scheduled_for(api, "luca")
     async with chromium() as browser:
         page = await signed_in(browser, stack, "dev-tech-luca", phone=True)
-        for _ in range(50):
-            if await page.locator(f"a[href='/console/migrations/{mid}']").count():
-                break
-            await asyncio.sleep(0.2)
-            await page.reload()
+        await reload_until_shown(page, page.locator(f"a[href='/console/migrations/{mid}']"))
         await expect(page.get_by_text("Via Roma 1, Roma").first).to_be_visible()
         await page.screenshot(path=str(DOCS / "console.png"), full_page=True)
         await open_from_my_work(page, stack, mid)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import Any
 
 import httpx
 from playwright.async_api import expect
 
 from tests.browser import DOCS, PHONE, chromium
-from tests.e2e.client import actions_on, auth, migration_body, until, window
+from tests.e2e.client import SHOWS_WITHIN_S, actions_on, auth, migration_body, until, window
 
 
 async def confirmed_in(
@@ -27,7 +28,8 @@ async def confirmed_in(
         f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
     )
     assert r.status_code == 200
-    for _ in range(100):
+    deadline = time.monotonic() + SHOWS_WITHIN_S
+    while time.monotonic() < deadline:
         calls: list[dict[str, Any]] = (
             await sims.get("/calls", params={"migration_id": mid})
         ).json()

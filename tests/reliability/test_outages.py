@@ -5,13 +5,14 @@ refusal ends its step with a reason instead of retrying forever."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from typing import Any
 
 import httpx
 
 from stack import Stack
-from tests.e2e.client import post, snapshot, start_many, wait_all, window
+from tests.e2e.client import SHOWS_WITHIN_S, post, snapshot, start_many, wait_all, window
 from tests.reliability.counts import MIGRATIONS
 
 
@@ -23,7 +24,9 @@ async def calls(sims: httpx.AsyncClient, ids: list[str], action: str) -> Counter
 
 
 async def until_calls(sims: httpx.AsyncClient, ids: list[str], action: str) -> Counter[str]:
-    for _ in range(600):
+    deadline = time.monotonic() + 2 * SHOWS_WITHIN_S  # retries with backoff after an outage
+    seen: Counter[str] = Counter()
+    while time.monotonic() < deadline:
         seen = await calls(sims, ids, action)
         if len(seen) == len(ids):
             return seen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -22,6 +23,8 @@ from workflows.line_migration import LineMigrationWorkflow
 
 Handle = WorkflowHandle[LineMigrationWorkflow, Outcome]
 HISTORIES = Path(__file__).parent.parent / "histories"
+# The fakes answer in-process and time skips: well within this even on a loaded machine.
+REACHED_WITHIN_S = 30.0
 
 
 async def record(handle: WorkflowHandle[Any, Any], name: str) -> None:
@@ -31,21 +34,21 @@ async def record(handle: WorkflowHandle[Any, Any], name: str) -> None:
 
 
 async def eventually(check: Callable[[], object]) -> None:
-    """Wait (bounded) for a background effect to reach the fake systems."""
-    for _ in range(400):
-        if check():
-            return
+    """Wait for a background effect to reach the fake systems."""
+    deadline = time.monotonic() + REACHED_WITHIN_S
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never became true")
         await asyncio.sleep(0.025)
-    raise AssertionError("condition never became true")
 
 
 async def eventually_async(value: Callable[[], Awaitable[object]], expected: object) -> None:
-    """Wait (bounded) until an awaited read gives the expected value: for real timers."""
-    for _ in range(600):
-        if await value() == expected:
-            return
+    """Wait until an awaited read gives the expected value: for real timers."""
+    deadline = time.monotonic() + REACHED_WITHIN_S
+    while await value() != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never reached {expected!r}")
         await asyncio.sleep(0.05)
-    raise AssertionError(f"never reached {expected!r}")
 
 
 async def start(

@@ -96,6 +96,8 @@ def _reason(error: Any) -> str:
     pattern = (error.get("ctx") or {}).get("pattern")
     if error["type"] == "string_pattern_mismatch" and pattern == TRIMMED:
         return "needs visible text, with no white space at its start or end"
+    if error["type"] == "value_error" and "error" in (error.get("ctx") or {}):
+        return str(error["ctx"]["error"])  # our own reason, without pydantic's "Value error, "
     return str(error["msg"])
 
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from api.calendars import DEFAULT_ZONES, supported_countries
+from domain.calendar import WorkingDays, WorkingHours
 from domain.models import FailureReason, Language, RestoredHow, Stage, VisitOutcome
 from domain.policy import MAX_WINDOW, MIN_WINDOW
 
@@ -52,16 +59,108 @@ class LineIn(Body):
     ]
 
 
+ELAPSED: TypeAdapter[timedelta] = TypeAdapter(Window)
+WINDOW_FORMS = 'an ISO 8601 duration, seconds, {"working_days": N} or {"working_hours": N}'
+
+
+def promise_window(value: Any) -> timedelta | WorkingDays | WorkingHours:
+    """A promise's window in whichever form it came, refused once, at its own field, with
+    the reason in words (a plain union would answer one error per form it tried)."""
+    form: TypeAdapter[Any] = ELAPSED
+    if isinstance(value, dict):
+        if "working_days" in value:
+            form = TypeAdapter(WorkingDays)
+        elif "working_hours" in value:
+            form = TypeAdapter(WorkingHours)
+        else:
+            raise ValueError(f"a window is {WINDOW_FORMS}")
+    try:
+        window: timedelta | WorkingDays | WorkingHours = form.validate_python(value)
+    except ValidationError as err:
+        raise ValueError(err.errors()[0]["msg"]) from None
+    return window
+
+
+# A promise's window: an ISO 8601 duration or seconds (elapsed), or {"working_days": N} or
+# {"working_hours": N} on the migration's calendar.
+PromiseWindowIn = Annotated[
+    timedelta | WorkingDays | WorkingHours,
+    PlainValidator(promise_window),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                ELAPSED.json_schema(),
+                WorkingDays.model_json_schema(),
+                WorkingHours.model_json_schema(),
+            ],
+            "examples": ["PT48H", {"working_days": 2}, {"working_hours": 16}],
+        }
+    ),
+]
+
+
 class PolicyIn(Body):
-    confirmation: Window | None = None
-    technician_contact: Window | None = None
-    service_restoration: Window | None = None
-    ticket_ack: Window | None = None
-    cut_over: Window | None = None
+    confirmation: PromiseWindowIn | None = None
+    technician_contact: PromiseWindowIn | None = None
+    service_restoration: PromiseWindowIn | None = None
+    ticket_ack: PromiseWindowIn | None = None
+    cut_over: PromiseWindowIn | None = None
     escalation_interval: Window | None = None
 
-    def overrides(self) -> dict[str, timedelta]:
+    def overrides(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
+
+
+class WorkingHoursIn(Body):
+    start: time = Field(examples=["08:00"])
+    end: time = Field(examples=["18:00"])
+
+    @model_validator(mode="after")
+    def _order(self) -> WorkingHoursIn:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class CalendarIn(Body):
+    """Where the customer's line is, for the working days its promises are counted in."""
+
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$", examples=["IT", "GB"])] = "IT"
+    subdivision: Annotated[
+        str | None,
+        Field(
+            pattern=r"^[A-Z0-9]{1,5}$",
+            description="ISO 3166-2 code after the dash: SCT for GB-SCT",
+            examples=["SCT"],
+        ),
+    ] = None
+    time_zone: Annotated[
+        str | None,
+        Field(
+            description="default: the country's (Europe/Rome, Europe/London)",
+            examples=["Europe/Rome"],
+        ),
+    ] = None
+    working_days: Annotated[
+        list[Annotated[int, Field(ge=1, le=7)]] | None,
+        Field(min_length=1, max_length=7, description="ISO weekdays; default 1 to 5"),
+    ] = None
+    working_hours: WorkingHoursIn | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> CalendarIn:
+        subdivisions = supported_countries().get(self.country)
+        if subdivisions is None:
+            raise ValueError(f"no public holidays are known for country {self.country}")
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            raise ValueError(f"{self.country} has no subdivision {self.subdivision}")
+        if self.time_zone is None and self.country not in DEFAULT_ZONES:
+            raise ValueError(f"time_zone is required for country {self.country}")
+        if self.time_zone is not None and self.time_zone not in available_timezones():
+            raise ValueError(f"unknown time zone {self.time_zone}")
+        if self.working_days is not None and len(set(self.working_days)) != len(self.working_days):
+            raise ValueError("working_days must not repeat a day")
+        return self
 
 
 class MigrationIn(Body):
@@ -70,6 +169,9 @@ class MigrationIn(Body):
     losing_operator: Name
     offer: Text
     policy: PolicyIn | None = None
+    calendar: CalendarIn | None = Field(
+        None, description="default: Italy's (the promises count its working days and holidays)"
+    )
     language: Language = Field(
         Language.IT, description="of every message to the customer and of his status page"
     )

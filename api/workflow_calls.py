@@ -21,6 +21,7 @@ from temporalio.workflow import UpdateMethodMultiParam
 
 from api.errors import ApiError
 from api.schemas import canonical
+from domain.calendar import in_words
 from domain.commands import Command, RefusalKind, StartMigration
 from domain.models import Actor
 from domain.views import Snapshot
@@ -181,17 +182,12 @@ def _promised_windows(start_input: StartMigration) -> str:
     """The Web UI's static details: the windows this migration promises, once, in words."""
     p = start_input.request.policy
     return (
-        f"Confirmation within {_span(p.confirmation)}, the technician's call within "
-        f"{_span(p.technician_contact)} of it, service restored within "
-        f"{_span(p.service_restoration)}, tickets acknowledged within {_span(p.ticket_ack)}, "
-        f"the old line released within {_span(p.cut_over)} of activation. A broken promise "
-        f"escalates at once, then one level every {_span(p.escalation_interval)}, up to level 3."
+        f"Confirmation within {in_words(p.confirmation)}, the technician's call within "
+        f"{in_words(p.technician_contact)} of it, service restored within "
+        f"{in_words(p.service_restoration)}, tickets acknowledged within {in_words(p.ticket_ack)}, "
+        f"the old line released within {in_words(p.cut_over)} of activation. A broken promise "
+        f"escalates at once, then one level every {in_words(p.escalation_interval)}, up to level 3."
     )
-
-
-def _span(window: timedelta) -> str:
-    seconds = int(window.total_seconds())
-    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds} s"
 
 
 async def _bind_key(client: Client, task_queue: str, caller_key: str, binding: KeyBinding) -> None:

@@ -49,7 +49,7 @@ def propose(
         created_at=now,
         rules=rules,
     )
-    due = now + request.policy.confirmation
+    due = promises.due_for(state, request.policy.confirmation, now)
     state.promises = promises.open_promise([], PromiseName.CONFIRMATION, now, due)
     append_timeline(
         state,

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.calendar import Calendar
 from domain.policy import MigrationPolicy
 
 
@@ -131,6 +132,9 @@ class MigrationRequest(Model):
     offer: str
     policy: MigrationPolicy = Field(default_factory=MigrationPolicy)
     language: Language = Language.IT  # of every message and of the status page
+    # Working week, hours, zone and public holidays, resolved when the migration starts and
+    # recorded with it; absent in migrations started before calendars existed.
+    calendar: Calendar | None = None
 
 
 class Replan(Model):
@@ -247,6 +251,7 @@ class Undo(StrEnum):
 LEGACY_RULES = 1
 RAINY_DAY_RULES = 2
 CUSTOMER_NOTICE_RULES = 3  # and a message to the customer when a promise to him breaks
+CALENDAR_RULES = 4  # and windows counted on the migration's calendar
 
 
 class MigrationState(Model):

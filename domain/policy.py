@@ -7,10 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.calendar import WorkingDays, WorkingHours
+
 MIN_WINDOW = timedelta(seconds=1)  # lets tests and benchmarks run real timers quickly
 MAX_WINDOW = timedelta(days=90)  # longer than any promise an operator makes to a customer
 
 Window = Annotated[timedelta, Field(ge=MIN_WINDOW, le=MAX_WINDOW)]
+# What a promise to the customer or between teams may be counted in: elapsed time, or
+# working days or hours on the migration's calendar (rules level 4 and later).
+PromiseWindow = Window | WorkingDays | WorkingHours
 Cents = Annotated[int, Field(ge=0)]
 
 # Amounts modelled on AGCOM's automatic indemnity regulation for electronic communications
@@ -26,11 +31,11 @@ MISSED_VISIT_CENTS = 1500
 class MigrationPolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    confirmation: Window = timedelta(hours=48)
-    technician_contact: Window = timedelta(hours=24)
-    service_restoration: Window = timedelta(hours=24)
-    ticket_ack: Window = timedelta(hours=4)
-    cut_over: Window = timedelta(hours=24)
+    confirmation: PromiseWindow = timedelta(hours=48)
+    technician_contact: PromiseWindow = timedelta(hours=24)
+    service_restoration: PromiseWindow = timedelta(hours=24)
+    ticket_ack: PromiseWindow = timedelta(hours=4)
+    cut_over: PromiseWindow = timedelta(hours=24)
     escalation_interval: Window = timedelta(hours=4)
     # Moving a booked visit with less notice than this before its start owes the customer
     # the missed-appointment sum (Ofcom's scheme: an appointment cancelled under 24 h).

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from domain.models import Party, Promise, PromiseName, PromiseStatus, Replan
+from domain.calendar import due_at
+from domain.models import (
+    CALENDAR_RULES,
+    MigrationState,
+    Party,
+    Promise,
+    PromiseName,
+    PromiseStatus,
+    Replan,
+)
+from domain.policy import PromiseWindow
 
 MAX_LEVEL = 3
 
@@ -27,6 +37,13 @@ CUSTOMER_FACING = frozenset(
         PromiseName.SERVICE_RESTORATION,
     }
 )
+
+
+def due_for(state: MigrationState, window: PromiseWindow, now: datetime) -> datetime:
+    """When a promise opened now with this window falls due: on the migration's calendar
+    from the calendar rules on, in elapsed time before (where no other window exists)."""
+    calendar = state.request.calendar if state.rules >= CALENDAR_RULES else None
+    return due_at(now, window, calendar)
 
 
 def open_promise(

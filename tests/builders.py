@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain import lifecycle
+from domain.calendar import Calendar
 from domain.commands import BookVisit, Command, Confirm
 from domain.models import LEGACY_RULES, Actor, Customer, Line, MigrationRequest, MigrationState
 from domain.policy import MigrationPolicy
@@ -25,13 +26,16 @@ LUCA = Actor(subject="luca", role="technician")
 OPERATOR = Actor(subject="telecom-gateway", role="operator")
 
 
-def make_request(code: str = "TIM12345", **policy: Any) -> MigrationRequest:
+def make_request(
+    code: str = "TIM12345", calendar: Calendar | None = None, **policy: Any
+) -> MigrationRequest:
     return MigrationRequest(
         customer=Customer(name="Mario Rossi", phone="+393331234567", email="m@example.it"),
         line=Line(number="+390612345678", address="Via Roma 1, Roma", migration_code=code),
         losing_operator="telecom",
         offer="fibra-1000",
         policy=MigrationPolicy(**policy),
+        calendar=calendar,
     )
 
 

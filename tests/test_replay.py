@@ -35,6 +35,7 @@ PATHS = {
     "withdrawn_without_service_restored",
     "customer_told_of_broken_promise",
     "withdrawn_with_the_start",
+    "calendar_working_days",
 }
 
 

@@ -9,11 +9,21 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.models import CUSTOMER_NOTICE_RULES, LEGACY_RULES, RAINY_DAY_RULES
+    from domain.models import (
+        CALENDAR_RULES,
+        CUSTOMER_NOTICE_RULES,
+        LEGACY_RULES,
+        RAINY_DAY_RULES,
+    )
     from workflows import search_attributes as sa
 
-# Newest first: rebooking and reinstatement, then messages when a promise to the customer breaks.
-RULES_PATCHES = (("customer-notices", CUSTOMER_NOTICE_RULES), ("rainy-day-rules", RAINY_DAY_RULES))
+# Newest first: windows on the migration's calendar; messages when a promise to the customer
+# breaks; rebooking and reinstatement.
+RULES_PATCHES = (
+    ("promise-calendars", CALENDAR_RULES),
+    ("customer-notices", CUSTOMER_NOTICE_RULES),
+    ("rainy-day-rules", RAINY_DAY_RULES),
+)
 
 
 def rules() -> int:

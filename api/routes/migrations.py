@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from temporalio.client import WorkflowExecution
 
-from api import scope
+from api import calendars, scope
 from api import workflow_calls as calls
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal, writing
@@ -50,6 +51,7 @@ async def start_migration(
         offer=body.offer,
         policy=MigrationPolicy.model_validate(overrides),
         language=body.language,
+        calendar=calendars.resolve(body.calendar, datetime.now(UTC).date()),
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)

@@ -23,7 +23,7 @@ def confirm(draft: MigrationState, cmd: Confirm, now: datetime) -> Decision:
     draft.stage = Stage.CONFIRMED
     draft.confirmed_by, draft.confirmed_at = cmd.actor.subject, now
     draft.promises = promises.fulfil(draft.promises, PromiseName.CONFIRMATION.value, now)
-    due = now + draft.request.policy.technician_contact
+    due = promises.due_for(draft, draft.request.policy.technician_contact, now)
     draft.promises = promises.open_promise(draft.promises, PromiseName.TECHNICIAN_CONTACT, now, due)
     detail = f"via {cmd.channel}" + (f": {cmd.note}" if cmd.note else "")
     append_timeline(draft, now, "confirmed", cmd.actor, detail)

@@ -41,7 +41,7 @@ def lose_service(draft: MigrationState, cmd: ReportServiceLoss, now: datetime) -
         )
         draft.service_restored_at = None
     draft.without_service_since = now
-    due = now + draft.request.policy.service_restoration
+    due = promises.due_for(draft, draft.request.policy.service_restoration, now)
     draft.promises = promises.open_promise(
         draft.promises, PromiseName.SERVICE_RESTORATION, now, due
     )

@@ -26,7 +26,7 @@ def refuse_open(state: MigrationState, cmd: OpenTicket) -> Refusal | None:
 
 def open_ticket(draft: MigrationState, cmd: OpenTicket, now: datetime) -> Decision:
     ticket_id = f"T{len(draft.tickets) + 1}"
-    due = now + draft.request.policy.ticket_ack
+    due = promises.due_for(draft, draft.request.policy.ticket_ack, now)
     draft.promises = promises.open_promise(
         draft.promises, PromiseName.TICKET_ACK, now, due, key=ticket_id
     )

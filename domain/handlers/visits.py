@@ -155,7 +155,7 @@ def _activated(draft: MigrationState, cmd: ReportVisit, now: datetime) -> Decisi
     if draft.customer_without_service:
         draft.service_restored_at = now
         draft.promises = promises.fulfil(draft.promises, PromiseName.SERVICE_RESTORATION.value, now)
-    due = now + draft.request.policy.cut_over
+    due = promises.due_for(draft, draft.request.policy.cut_over, now)
     draft.promises = promises.open_promise(draft.promises, PromiseName.CUT_OVER, now, due)
     draft.compensations.clear()  # a contract in force is not undone by a saga
     draft.release_requested = draft.payment_mandate_requested = True
@@ -194,7 +194,7 @@ def _rebook(
     append_missed_visit(draft, appointment, why, now, by, notes)
     draft.appointment = None
     draft.stage = Stage.CONFIRMED
-    due = now + draft.request.policy.technician_contact
+    due = promises.due_for(draft, draft.request.policy.technician_contact, now)
     draft.promises = promises.open_promise(draft.promises, PromiseName.REBOOK, now, due)
     detail = f"{MISS_WORDS[why]}; dispatch must rebook by {ts(due)}" + (
         f" ({notes})" if notes else ""

@@ -3,7 +3,8 @@ with every check, against the running API, once with each role's token.
 
 Every check runs on every operation but for the rules a schema cannot state, each named
 with its reason in `schemathesis.toml` (an opaque page token, a visit window that must end
-after it starts and lie in the future, a failure reason required by another field's value);
+after it starts and lie in the future, a failure reason required by another field's value, a
+calendar's subdivision that must belong to its country);
 `schemathesis_hooks.py` sends a fresh Idempotency-Key with each new request, as a client
 does, since a key reused with another body is refused (422) by a rule over history.
 """

@@ -1,0 +1,63 @@
+"""A migration's calendar through the API, over real HTTP: the windows a sales agent asks
+for are counted on the line's calendar, and a calendar the API cannot resolve is refused
+with the field and the reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import httpx
+import pytest
+
+from tests.e2e.client import auth, migration_body
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def next_scottish_working_day(after: date) -> date:
+    """Counted here from the library and the weekday alone, apart from the product's code."""
+    days_off = holidays.country_holidays("GB", subdiv="SCT", years=[after.year, after.year + 1])
+    day = after + timedelta(days=1)
+    while day.weekday() >= 5 or day in days_off:
+        day += timedelta(days=1)
+    return day
+
+
+async def test_a_working_day_window_on_a_scottish_line(api: httpx.AsyncClient) -> None:
+    body = migration_body(confirmation={"working_days": 1}, ticket_ack="PT4H")
+    body["calendar"] = {"country": "GB", "subdivision": "SCT"}
+    r = await api.post("/migrations", json=body, headers=auth("sales"))
+    assert r.status_code == 201, r.text
+    started = datetime.fromisoformat(r.json()["created_at"])
+    (confirmation,) = r.json()["promises"]
+    expected = datetime.combine(
+        next_scottish_working_day(started.astimezone(LONDON).date()),
+        time(23, 59, 59),
+        tzinfo=LONDON,
+    )
+    assert datetime.fromisoformat(confirmation["due_at"]) == expected.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"calendar": {"country": "GB", "subdivision": "XYZ"}}, "calendar"),
+        ({"calendar": {"country": "IT", "time_zone": "Mars/Olympus"}}, "calendar"),
+        ({"calendar": {"country": "IT", "working_days": [1, 1]}}, "calendar"),
+        (
+            {"calendar": {"country": "IT", "working_hours": {"start": "18:00", "end": "08:00"}}},
+            "calendar.working_hours",
+        ),
+        ({"policy": {"confirmation": {"working_days": 0}}}, "policy.confirmation"),
+        ({"policy": {"confirmation": {"fortnights": 2}}}, "policy.confirmation"),
+    ],
+)
+async def test_a_calendar_or_window_it_cannot_count_is_refused(
+    api: httpx.AsyncClient, change: dict[str, Any], field: str
+) -> None:
+    r = await api.post("/migrations", json=migration_body() | change, headers=auth("sales"))
+    assert r.status_code == 422, r.text
+    assert any(d["field"].startswith(field) for d in r.json()["error"]["details"]), r.text

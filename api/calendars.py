@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import holidays
 
+from api.jurisdictions import all_terms
 from domain.calendar import MONDAY_TO_FRIDAY, Calendar
 
 if TYPE_CHECKING:
     from api.schemas import CalendarIn
 
 DEFAULT_COUNTRY = "IT"
-DEFAULT_ZONES = {"IT": "Europe/Rome", "GB": "Europe/London"}
 DEFAULT_HOURS = (time(8), time(18))
 # The start year and the two after it: longer than any migration's life (a few weeks, and
 # every promise at most 90 days); continue-as-new carries the same calendar.
@@ -47,7 +47,7 @@ def resolve(asked: CalendarIn | None, today: date) -> Calendar:
     return Calendar(
         country=country,
         subdivision=subdivision,
-        time_zone=(asked.time_zone if asked else None) or DEFAULT_ZONES[country],
+        time_zone=(asked.time_zone if asked else None) or all_terms()[country].time_zone,
         working_days=tuple(sorted(asked.working_days))
         if asked and asked.working_days
         else MONDAY_TO_FRIDAY,

@@ -20,7 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from api.calendars import DEFAULT_ZONES, supported_countries
+from api.calendars import supported_countries
+from api.jurisdictions import all_terms
 from domain.calendar import WorkingDays, WorkingHours
 from domain.models import FailureReason, Language, RestoredHow, Stage, VisitOutcome
 from domain.policy import MAX_WINDOW, MIN_WINDOW
@@ -125,7 +126,14 @@ class WorkingHoursIn(Body):
 class CalendarIn(Body):
     """Where the customer's line is, for the working days its promises are counted in."""
 
-    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$", examples=["IT", "GB"])] = "IT"
+    country: Annotated[
+        str,
+        Field(
+            pattern=r"^[A-Z]{2}$",
+            description="a jurisdiction with compensation tables: IT or GB",
+            examples=["IT", "GB"],
+        ),
+    ] = "IT"
     subdivision: Annotated[
         str | None,
         Field(
@@ -137,7 +145,7 @@ class CalendarIn(Body):
     time_zone: Annotated[
         str | None,
         Field(
-            description="default: the country's (Europe/Rome, Europe/London)",
+            description="default: the jurisdiction's (Europe/Rome, Europe/London)",
             examples=["Europe/Rome"],
         ),
     ] = None
@@ -150,12 +158,11 @@ class CalendarIn(Body):
     @model_validator(mode="after")
     def _known(self) -> CalendarIn:
         subdivisions = supported_countries().get(self.country)
-        if subdivisions is None:
-            raise ValueError(f"no public holidays are known for country {self.country}")
+        if subdivisions is None or self.country not in all_terms():
+            known = ", ".join(sorted(all_terms()))
+            raise ValueError(f"no compensation tables for country {self.country}: one of {known}")
         if self.subdivision is not None and self.subdivision not in subdivisions:
             raise ValueError(f"{self.country} has no subdivision {self.subdivision}")
-        if self.time_zone is None and self.country not in DEFAULT_ZONES:
-            raise ValueError(f"time_zone is required for country {self.country}")
         if self.time_zone is not None and self.time_zone not in available_timezones():
             raise ValueError(f"unknown time zone {self.time_zone}")
         if self.working_days is not None and len(set(self.working_days)) != len(self.working_days):

@@ -1,4 +1,8 @@
-"""Automatic compensation: per started day of a breached promise, a flat sum per missed visit."""
+"""Automatic compensation: per started day of a breached promise, a flat sum per missed visit.
+
+From the calendar rules on, a migration with its jurisdiction's terms is paid from their
+dated tables only (each sum with its table and legal reference); before, from the policy's
+amounts, in euros."""
 
 from __future__ import annotations
 
@@ -6,10 +10,19 @@ import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from domain.models import LEGACY_RULES, MigrationState, Money, Promise, PromiseName
+from domain.models import (
+    CALENDAR_RULES,
+    LEGACY_RULES,
+    MigrationState,
+    Money,
+    Promise,
+    PromiseName,
+)
 from domain.policy import MigrationPolicy
+from domain.terms import Accrued, CompensationKind, Terms, days_owed, flat_owed
 
 DAY = timedelta(days=1)
+EURO = "EUR"  # the policy's amounts, for migrations decided before the tables
 
 
 def started_days(start: datetime, end: datetime) -> int:
@@ -57,15 +70,54 @@ def without_service_cents(state: MigrationState, policy: MigrationPolicy, now: d
     return policy.without_service_cents_per_day * days
 
 
-def breakdown(state: MigrationState, now: datetime) -> list[tuple[str, int]]:
+def breakdown(state: MigrationState, now: datetime) -> list[Accrued]:
     """What the customer is owed, and for what: each broken promise, the appointments the
     operator missed, the days without service."""
+    terms = tables_in_force(state)
+    if terms is not None:
+        return _from_tables(state, terms, now)
     policy = state.request.policy
     parts = [(p.name.value, promise_cents(p, policy, now)) for p in state.promises]
     parts.append(("missed_appointments", missed_visit_cents(state, policy, now)))
     parts.append(("without_service", without_service_cents(state, policy, now)))
-    return [(what, cents) for what, cents in parts if cents]
+    return [Accrued(what=w, amount_cents=c, currency=EURO) for w, c in parts if c]
+
+
+def tables_in_force(state: MigrationState) -> Terms | None:
+    """The recorded terms, for a migration decided by the calendar rules."""
+    return state.request.terms if state.rules >= CALENDAR_RULES else None
+
+
+def _from_tables(state: MigrationState, terms: Terms, now: datetime) -> list[Accrued]:
+    """Only what the tables name: a late activation, days without service once the
+    restoration promise broke, and each appointment the operator missed."""
+    owed: list[Accrued] = []
+    for p in state.promises:
+        if p.name is PromiseName.ACTIVATION:
+            owed += days_owed(terms, terms.activation_kind, _breach_episodes(p, now))
+        elif p.name is PromiseName.SERVICE_RESTORATION:
+            owed += days_owed(
+                terms, CompensationKind.WITHOUT_SERVICE_PER_DAY, _breach_episodes(p, now)
+            )
+    missed = [m.at for m in state.missed_visits if m.operator_at_fault]
+    owed += flat_owed(terms, CompensationKind.MISSED_APPOINTMENT, missed)
+    return [a for a in owed if a.amount_cents]
+
+
+def currency(state: MigrationState) -> str:
+    terms = tables_in_force(state)
+    return terms.currency if terms is not None else EURO
 
 
 def total(state: MigrationState, now: datetime) -> Money:
-    return Money(amount_cents=sum(cents for _, cents in breakdown(state, now)))
+    owed = sum(a.amount_cents for a in breakdown(state, now))
+    return Money(currency=currency(state), amount_cents=owed)
+
+
+def per_missed_visit(state: MigrationState, at: datetime) -> Money:
+    """What one appointment the operator misses at `at` owes the customer."""
+    terms = tables_in_force(state)
+    if terms is None:
+        return Money(amount_cents=state.request.policy.missed_visit_cents)
+    sums = flat_owed(terms, CompensationKind.MISSED_APPOINTMENT, [at])
+    return Money(currency=terms.currency, amount_cents=sum(a.amount_cents for a in sums))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import Calendar
 from domain.policy import MigrationPolicy
+from domain.terms import Terms
 
 
 class Stage(StrEnum):
@@ -53,6 +54,7 @@ class PromiseName(StrEnum):
     TICKET_ACK = "ticket_ack"
     CUT_OVER = "cut_over"
     REBOOK = "rebook"
+    ACTIVATION = "activation"
 
 
 class PromiseStatus(StrEnum):
@@ -135,6 +137,8 @@ class MigrationRequest(Model):
     # Working week, hours, zone and public holidays, resolved when the migration starts and
     # recorded with it; absent in migrations started before calendars existed.
     calendar: Calendar | None = None
+    # The jurisdiction's compensation tables (and default windows), likewise recorded.
+    terms: Terms | None = None
 
 
 class Replan(Model):

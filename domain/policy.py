@@ -36,6 +36,9 @@ class MigrationPolicy(BaseModel):
     service_restoration: PromiseWindow = timedelta(hours=24)
     ticket_ack: PromiseWindow = timedelta(hours=4)
     cut_over: PromiseWindow = timedelta(hours=24)
+    # The new line active within the contract's time, from confirmation (calendar rules on;
+    # the API sets the jurisdiction's default).
+    activation: PromiseWindow | None = None
     escalation_interval: Window = timedelta(hours=4)
     # Moving a booked visit with less notice than this before its start owes the customer
     # the missed-appointment sum (Ofcom's scheme: an appointment cancelled under 24 h).

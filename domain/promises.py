@@ -27,6 +27,7 @@ OWNERS: dict[PromiseName, Party] = {
     PromiseName.TICKET_ACK: Party.FIELD_TEAM,
     PromiseName.CUT_OVER: Party.LOSING_OPERATOR,
     PromiseName.REBOOK: Party.DISPATCH,
+    PromiseName.ACTIVATION: Party.GAINING_OPERATOR,
 }
 # Promises made to the customer himself: a broken one is told to him and compensated.
 CUSTOMER_FACING = frozenset(
@@ -35,6 +36,7 @@ CUSTOMER_FACING = frozenset(
         PromiseName.REBOOK,
         PromiseName.VISIT,
         PromiseName.SERVICE_RESTORATION,
+        PromiseName.ACTIVATION,
     }
 )
 

@@ -25,17 +25,13 @@ from domain.models import (
     VisitMove,
 )
 from domain.promises import MAX_LEVEL
+from domain.terms import Accrued
 from domain.words import staff
 
 
 class Owner(Model):
     party: Party | None
     due_at: datetime | None
-
-
-class Owed(Model):
-    what: str  # a promise's name, `missed_appointments` or `without_service`
-    amount_cents: int
 
 
 class Snapshot(Model):
@@ -72,7 +68,8 @@ class Snapshot(Model):
     reinstatement_requested: bool
     outcome_reason: str | None
     timeline: list[TimelineEntry]
-    compensation_items: list[Owed] = Field(default_factory=list)
+    # Each sum: for what (a promise's name or a table's kind), and its table and reference.
+    compensation_items: list[Accrued] = Field(default_factory=list)
     chain_id: str = ""
     language: Language = Language.IT
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
@@ -127,10 +124,7 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         tickets=state.tickets,
         escalations=state.escalations,
         compensation=compensation.total(state, now),
-        compensation_items=[
-            Owed(what=what, amount_cents=cents)
-            for what, cents in compensation.breakdown(state, now)
-        ],
+        compensation_items=compensation.breakdown(state, now),
         chain_id=state.chain_id,
         language=state.request.language,
         appointment=state.appointment,

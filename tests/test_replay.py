@@ -36,6 +36,7 @@ PATHS = {
     "customer_told_of_broken_promise",
     "withdrawn_with_the_start",
     "calendar_working_days",
+    "activation_late_gb",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from temporalio.client import WorkflowExecution
 
-from api import calendars, scope
+from api import calendars, jurisdictions, scope
 from api import workflow_calls as calls
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal, writing
@@ -44,14 +44,17 @@ async def start_migration(
 ) -> Snapshot:
     """Record a proposal: nothing changes on the customer's line until the technician comes."""
     overrides = body.policy.overrides() if body.policy else {}
+    calendar = calendars.resolve(body.calendar, datetime.now(UTC).date())
+    terms = jurisdictions.all_terms()[calendar.country]
     request = MigrationRequest(
         customer=Customer(**body.customer.model_dump()),
         line=Line(**body.line.model_dump()),
         losing_operator=body.losing_operator,
         offer=body.offer,
-        policy=MigrationPolicy.model_validate(overrides),
+        policy=MigrationPolicy.model_validate(jurisdictions.default_windows(terms) | overrides),
         language=body.language,
-        calendar=calendars.resolve(body.calendar, datetime.now(UTC).date()),
+        calendar=calendar,
+        terms=terms,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)

@@ -8,7 +8,7 @@ from domain import promises
 from domain.commands import Confirm, Decision, Effect, EffectKind, Refusal, Withdraw
 from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
-from domain.models import MigrationState, PromiseName, Stage
+from domain.models import CALENDAR_RULES, MigrationState, PromiseName, Stage
 from domain.refusals import closed_refusal, conflict
 from domain.words.staff import ts
 
@@ -25,6 +25,10 @@ def confirm(draft: MigrationState, cmd: Confirm, now: datetime) -> Decision:
     draft.promises = promises.fulfil(draft.promises, PromiseName.CONFIRMATION.value, now)
     due = promises.due_for(draft, draft.request.policy.technician_contact, now)
     draft.promises = promises.open_promise(draft.promises, PromiseName.TECHNICIAN_CONTACT, now, due)
+    activation = draft.request.policy.activation
+    if activation is not None and draft.rules >= CALENDAR_RULES:
+        due = promises.due_for(draft, activation, now)
+        draft.promises = promises.open_promise(draft.promises, PromiseName.ACTIVATION, now, due)
     detail = f"via {cmd.channel}" + (f": {cmd.note}" if cmd.note else "")
     append_timeline(draft, now, "confirmed", cmd.actor, detail)
     call = Effect(kind=EffectKind.CONFIRMATION_CALL, step="confirmation-call")

@@ -152,6 +152,7 @@ def _activated(draft: MigrationState, cmd: ReportVisit, now: datetime) -> Decisi
     draft.stage = Stage.ACTIVATED
     draft.contract_effective_at = now
     draft.promises = promises.fulfil(draft.promises, PromiseName.VISIT.value, now)
+    draft.promises = promises.fulfil(draft.promises, PromiseName.ACTIVATION.value, now)
     if draft.customer_without_service:
         draft.service_restored_at = now
         draft.promises = promises.fulfil(draft.promises, PromiseName.SERVICE_RESTORATION.value, now)

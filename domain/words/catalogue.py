@@ -19,7 +19,7 @@ class Words(BaseModel):
 class Dates(Words):
     days: tuple[str, str, str, str, str, str, str]  # Monday first
     months: tuple[str, str, str, str, str, str, str, str, str, str, str, str]
-    money: str  # {amount}, with the language's decimal separator
+    money: str  # {amount} (with the language's decimal separator) and {symbol}
     decimal_separator: str
 
 

@@ -37,7 +37,12 @@ def window(start: datetime, end: datetime, lang: Language) -> str:
     return f"{moment(start, lang)}–{end_local:%H:%M}"
 
 
-def money(cents: int, lang: Language) -> str:
+SYMBOLS = {"EUR": "€", "GBP": "£"}
+
+
+def money(cents: int, lang: Language, currency: str = "EUR") -> str:
+    """An amount as the customer's language writes it, in its own currency (never € for a
+    British line)."""
     dates = words(lang).dates
     amount = f"{cents / 100:.2f}".replace(".", dates.decimal_separator)
-    return dates.money.format(amount=amount)
+    return dates.money.format(amount=amount, symbol=SYMBOLS.get(currency, currency))

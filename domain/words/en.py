@@ -10,7 +10,7 @@ EN = Catalogue(
     dates=Dates(
         days=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
         months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-        money="€{amount}",
+        money="{symbol}{amount}",
         decimal_separator=".",
     ),
     promises={
@@ -21,6 +21,7 @@ EN = Catalogue(
         PromiseName.SERVICE_RESTORATION: "give you a working line again",
         PromiseName.TICKET_ACK: "take up your report",
         PromiseName.CUT_OVER: "close the old line",
+        PromiseName.ACTIVATION: "activate your new line",
     },
     parties={
         Party.GAINING_OPERATOR: "Our customer service",
@@ -69,6 +70,10 @@ EN = Catalogue(
         owed={
             "missed_appointments": "missed appointments",
             "without_service": "days without service",
+            "late_activation_per_day": "days of late activation",
+            "late_migration_per_day": "days of late migration",
+            "without_service_per_day": "days without service",
+            "missed_appointment": "missed appointments",
         },
         nothing_due="Nothing more is due.",
         technician_comes="The technician comes to you {when}.",

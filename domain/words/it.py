@@ -10,7 +10,7 @@ IT = Catalogue(
     dates=Dates(
         days=("lun", "mar", "mer", "gio", "ven", "sab", "dom"),
         months=("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"),
-        money="{amount} €",
+        money="{amount} {symbol}",
         decimal_separator=",",
     ),
     promises={
@@ -21,6 +21,7 @@ IT = Catalogue(
         PromiseName.SERVICE_RESTORATION: "ridarti la linea",
         PromiseName.TICKET_ACK: "prendere in carico la tua segnalazione",
         PromiseName.CUT_OVER: "chiudere la vecchia linea",
+        PromiseName.ACTIVATION: "attivare la tua nuova linea",
     },
     parties={
         Party.GAINING_OPERATOR: "Il nostro servizio clienti",
@@ -77,6 +78,10 @@ IT = Catalogue(
         owed={
             "missed_appointments": "appuntamenti mancati",
             "without_service": "giorni senza linea",
+            "late_activation_per_day": "giorni di ritardo nell'attivazione",
+            "late_migration_per_day": "giorni di ritardo nella migrazione",
+            "without_service_per_day": "giorni senza linea",
+            "missed_appointment": "appuntamenti mancati",
         },
         nothing_due="Non c'è altro da fare.",
         technician_comes="Il tecnico viene da te {when}.",

@@ -84,7 +84,8 @@ def _visit_missed(after: MigrationState, lang: Language) -> str:
     )
     if not last.operator_at_fault:
         return text
-    owed = money(after.request.policy.missed_visit_cents, lang)
+    per_visit = compensation.per_missed_visit(after, last.at)
+    owed = money(per_visit.amount_cents, lang, per_visit.currency)
     return text + catalogue.messages.missed_owed.format(owed=owed)
 
 
@@ -92,9 +93,9 @@ def _broken(after: MigrationState, effect: Effect, now: datetime, lang: Language
     assert effect.escalation is not None
     p = promises.find(after.promises, effect.escalation.promise)
     assert p is not None
-    catalogue = words(lang)
+    catalogue, owed = words(lang), compensation.total(after, now)
     return catalogue.messages.promise_broken.format(
         what=catalogue.promises[p.name],
         by=moment(p.due_at, lang),
-        owed=money(compensation.total(after, now).amount_cents, lang),
+        owed=money(owed.amount_cents, lang, owed.currency),
     )

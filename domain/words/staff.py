@@ -70,6 +70,8 @@ def promise_words(state: MigrationState, p: Promise) -> str:
             return f"the field team must acknowledge ticket {ticket} by {by}"
         case PromiseName.CUT_OVER:
             return f"{state.request.losing_operator} must release the old line by {by}"
+        case PromiseName.ACTIVATION:
+            return f"the new line must be active by {by} (the contract's time)"
 
 
 def next_step(state: MigrationState) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from domain.models import Language, Model, PromiseName, PromiseStatus, Stage
 from domain.promises import CUSTOMER_FACING
+from domain.terms import Accrued
 from domain.views import Snapshot
 from domain.words.customer import moment, money, window, words
 
@@ -69,8 +70,8 @@ def view(snap: Snapshot, now: datetime) -> StatusView:
         next_step=next_step(snap, lang),
         promises=_promises(snap, now, lang),
         moves=_moves(snap, lang),
-        compensation=money(snap.compensation.amount_cents, lang),
-        compensation_items=[_owed(o.what, o.amount_cents, lang) for o in snap.compensation_items],
+        compensation=money(snap.compensation.amount_cents, lang, snap.compensation.currency),
+        compensation_items=[_owed(o, lang) for o in snap.compensation_items],
         outcome=_outcome(snap, lang),
         problems=_problems(snap, lang),
     )
@@ -139,10 +140,11 @@ def _moves(snap: Snapshot, lang: Language) -> list[str]:
     return moves
 
 
-def _owed(what: str, cents: int, lang: Language) -> str:
+def _owed(owed: Accrued, lang: Language) -> str:
     catalogue = words(lang)
+    what = owed.what
     label = catalogue.status_page.owed.get(what) or catalogue.promises[PromiseName(what)]
-    return f"{label}: {money(cents, lang)}"
+    return f"{label}: {money(owed.amount_cents, lang, owed.currency)}"
 
 
 def _outcome(snap: Snapshot, lang: Language) -> str | None:

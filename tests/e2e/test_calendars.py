@@ -41,6 +41,28 @@ async def test_a_working_day_window_on_a_scottish_line(api: httpx.AsyncClient) -
     assert datetime.fromisoformat(confirmation["due_at"]) == expected.astimezone(UTC)
 
 
+async def test_a_british_line_gets_its_jurisdictions_windows_and_currency(
+    api: httpx.AsyncClient,
+) -> None:
+    """No window asked for: the activation promise and the repair clock come from the GB
+    data file (10 and 2 working days), and whatever is owed is owed in pounds."""
+    body = migration_body()
+    body["calendar"] = {"country": "GB"}
+    r = await api.post("/migrations", json=body, headers=auth("sales"))
+    assert r.status_code == 201, r.text
+    mid = r.json()["migration_id"]
+    r = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
+    assert r.status_code == 200, r.text
+    snap = r.json()
+    activation = next(p for p in snap["promises"] if p["name"] == "activation")
+    due = datetime.fromisoformat(activation["due_at"]).astimezone(LONDON)
+    assert due.time() == time(23, 59, 59) and due.weekday() < 5
+    assert activation["owner"] == "gaining_operator"
+    assert snap["compensation"] == {"currency": "GBP", "amount_cents": 0}
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

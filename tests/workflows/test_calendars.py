@@ -5,7 +5,8 @@ when the migration started, whatever the library says later."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
@@ -13,10 +14,12 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from api.calendars import resolve
+from api.jurisdictions import all_terms
 from api.schemas import CalendarIn
 from domain.calendar import WorkingDays
-from domain.models import PromiseStatus
-from tests.builders import make_request
+from domain.commands import Confirm, OpenTicket, StartMigration
+from domain.models import PromiseName, PromiseStatus
+from tests.builders import CARE, SALES, make_request
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.steps import Handle, record, start
 from workflows.line_migration import LineMigrationWorkflow as Wf
@@ -54,19 +57,27 @@ async def test_two_working_days_from_christmas_eve_fire_on_tuesday_night(
 
 
 async def test_a_new_holiday_list_moves_no_due_time_already_decided(
-    env: WorkflowEnvironment, systems: FakeSystems, monkeypatch: pytest.MonkeyPatch
+    dev_env: WorkflowEnvironment, systems: FakeSystems, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Replayed from history with no cache, under a library that would answer otherwise (and
-    fails the test if anything asks it), the migration says the same due time."""
+    fails the test if anything asks it), the migration says the same due time. On the real
+    dev server: the time-skipping one keeps routing to the stopped worker's sticky queue."""
     queue = f"tq-{uuid.uuid4()}"
+    italy = resolve(CalendarIn(country="IT"), date.today())
+    request = make_request(calendar=italy, confirmation=WorkingDays(working_days=2))
     async with Worker(
-        env.client,
+        dev_env.client,
         task_queue=queue,
         workflows=[Wf],
         workflow_runner=RUNNER,
         activities=systems.activities(),
-    ) as first:
-        handle = await christmas_eve_migration(env, first)
+    ):
+        handle = await dev_env.client.start_workflow(
+            Wf.run,
+            StartMigration(line_key="k", sales_agent="dario", request=request),
+            id=f"mig-{uuid.uuid4()}",
+            task_queue=queue,
+        )
         before = await handle.query(Wf.snapshot)
 
     def another_list(*args: object, **kwargs: object) -> object:
@@ -74,7 +85,7 @@ async def test_a_new_holiday_list_moves_no_due_time_already_decided(
 
     monkeypatch.setattr(holidays, "country_holidays", another_list)
     async with Worker(
-        env.client,
+        dev_env.client,
         task_queue=queue,
         workflows=[Wf],
         workflow_runner=RUNNER,
@@ -83,5 +94,35 @@ async def test_a_new_holiday_list_moves_no_due_time_already_decided(
     ):
         after = await handle.query(Wf.snapshot)
     assert after.promises == before.promises
-    assert after.promises[0].due_at == TUESDAY_28_END_ROME
+    rome = after.promises[0].due_at.astimezone(ZoneInfo("Europe/Rome"))
+    assert rome.time() == time(23, 59, 59) and italy.is_working_day(rome.date())
     await handle.terminate("done")
+
+
+async def test_a_late_activation_in_britain_is_paid_from_the_table_in_pounds(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    """Confirmed on Monday 1 March 2027; the new line is due active by Wednesday 3 at
+    23:59:59 (two working days, this test's contract) and is not: each started day after is
+    paid at Ofcom's delayed-provision rate, and the customer is told once, in pounds."""
+    await env.sleep(datetime(2027, 3, 1, 10, tzinfo=UTC) - await env.get_current_time())
+    britain = resolve(CalendarIn(country="GB"), date(2027, 3, 1))
+    request = make_request(calendar=britain, activation=WorkingDays(working_days=2))
+    request = request.model_copy(update={"terms": all_terms()["GB"]})
+    handle = await start(env, worker, request)
+    await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
+    await env.sleep(datetime(2027, 3, 6, 12, tzinfo=UTC) - await env.get_current_time())
+    # A query reads the workflow's clock as of its last task: a ticket brings it to now.
+    ticket = OpenTicket(actor=CARE, channel="phone", summary="still no line")
+    await handle.execute_update(Wf.open_ticket, ticket)
+    snap = await handle.query(Wf.snapshot)
+    activation = next(p for p in snap.promises if p.name is PromiseName.ACTIVATION)
+    assert activation.breached_at == datetime(2027, 3, 3, 23, 59, 59, tzinfo=UTC)
+    assert snap.compensation.currency == "GBP"
+    assert snap.compensation.amount_cents == 3 * 646  # 4, 5 and the started 6 March
+    (late,) = snap.compensation_items
+    assert (late.what, late.table_version) == ("late_activation_per_day", "OFCOM-2026-04")
+    told = [c.payload for c in systems.named("notifications.notify_customer")]
+    assert any("£" in str(m) and "€" not in str(m) for m in told)
+    await handle.terminate("recorded")
+    await record(handle, "activation_late_gb")

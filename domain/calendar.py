@@ -185,6 +185,16 @@ def _after(
     return _local(moved.astimezone(calendar.zone).date(), END_OF_DAY, calendar.zone)
 
 
+def warning_at(
+    start: datetime, due: datetime, window: Window, calendar: Calendar | None, share: float
+) -> datetime:
+    """When `share` of a promise's budget has passed, in the promise's own units: elapsed
+    time for an elapsed window, working time on the calendar for the others."""
+    if isinstance(window, timedelta) or calendar is None:
+        return start + (due - start) * share
+    return add_working_time(calendar, start, working_time_between(calendar, start, due) * share)
+
+
 def in_words(window: Window) -> str:
     """A window as staff read it: 48 h, 2 working days, 16 working hours."""
     if isinstance(window, WorkingDays):

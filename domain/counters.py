@@ -17,6 +17,7 @@ Series = tuple[str, Labels]
 PROMISES_OPENED = "migration_promises_opened_total"
 PROMISES_SETTLED = "migration_promises_settled_total"
 PROMISE_BREACHES = "migration_promise_breaches_total"
+PROMISE_WARNINGS = "migration_promise_warnings_total"
 ESCALATIONS = "migration_escalations_total"
 SERVICE_LOSSES = "migration_service_losses_total"
 CLOSED = "migration_closed_total"
@@ -25,6 +26,7 @@ DESCRIPTIONS = {
     PROMISES_OPENED: "promises made to a customer, by promise",
     PROMISES_SETTLED: "promises kept or cancelled (open = opened - settled), by promise",
     PROMISE_BREACHES: "due times that passed unfulfilled (re-planned ones included)",
+    PROMISE_WARNINGS: "promises that warned their owner they were at risk, by promise",
     ESCALATIONS: "escalation notices, by level",
     SERVICE_LOSSES: "customers left without service before activation",
     CLOSED: "migrations that reached an end, by final stage",
@@ -39,6 +41,7 @@ def counts(state: MigrationState) -> Counter[Series]:
         c[(PROMISES_SETTLED, promise)] += int(not p.pending)
         breaches = [p.breached_at, *(r.breached_at for r in p.replans)]
         c[(PROMISE_BREACHES, promise)] += sum(b is not None for b in breaches)
+        c[(PROMISE_WARNINGS, promise)] += int(p.at_risk)
     for e in state.escalations:
         c[(ESCALATIONS, (("level", str(e.level)),))] += 1
     c[(SERVICE_LOSSES, ())] += int(state.without_service_since is not None)

@@ -49,8 +49,9 @@ def propose(
         created_at=now,
         rules=rules,
     )
-    due = promises.due_for(state, request.policy.confirmation, now)
-    state.promises = promises.open_promise([], PromiseName.CONFIRMATION, now, due)
+    state.promises = promises.open_on_calendar(
+        state, PromiseName.CONFIRMATION, request.policy.confirmation, now
+    )
     append_timeline(
         state,
         now,
@@ -102,15 +103,20 @@ def _worded(before: MigrationState, decision: Decision, now: datetime) -> Decisi
 
 
 def escalate(state: MigrationState, now: datetime) -> Decision:
-    """Raise every escalation the ladder says is due by now, each exactly once; a visit
-    window that ended unreported becomes a missed visit for dispatch to rebook."""
+    """Raise every escalation the ladder says is due by now, each exactly once; mark at risk
+    every promise whose warning time has come; a visit window that ended unreported becomes
+    a missed visit for dispatch to rebook."""
     ledger, raised = escalation.due_escalations(
         state.promises, now, state.request.policy.escalation_interval
     )
-    if not raised:
+    warned = promises.warn(ledger, now)
+    if not raised and warned == state.promises:
         return Decision(state=state)
     draft = draft_for(state)
-    draft.promises = ledger
+    draft.promises = warned
+    for before, after in zip(ledger, warned, strict=True):
+        if after.at_risk and not before.at_risk:
+            append_timeline(draft, now, "at_risk", None, staff.warning_words(draft, after))
     effects: list[Effect] = []
     for e in raised:
         worded = e.model_copy(update={"summary": staff.escalation_words(draft, e)})

@@ -166,6 +166,11 @@ class Promise(Model):
     lapsed_at: datetime | None = None
     escalation_level: int = 0
     replans: list[Replan] = Field(default_factory=list)
+    # The early warning: when the owner is told the promise is at risk (a share of its
+    # budget), and whether and since when it is (no escalation, no compensation).
+    warn_at: datetime | None = None
+    at_risk: bool = False
+    at_risk_since: datetime | None = None
 
     @property
     def pending(self) -> bool:

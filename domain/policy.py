@@ -50,6 +50,8 @@ class MigrationPolicy(BaseModel):
     cut_over_cents_per_day: Cents = 0
     without_service_cents_per_day: Cents = WITHOUT_SERVICE_CENTS_PER_DAY
     missed_visit_cents: Cents = MISSED_VISIT_CENTS
+    # Each promise warns its owner once this share of its budget has passed (calendar rules).
+    warn_at_share: Annotated[float, Field(gt=0, lt=1)] = 0.75
     # Keeps each run's history far below Temporal's limits; a migration with many tickets
     # or re-plans continues as new carrying its state.
     continue_as_new_after_events: Annotated[int, Field(ge=50)] = 5000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from domain.calendar import due_at
+from domain.calendar import due_at, warning_at
 from domain.models import (
     CALENDAR_RULES,
     MigrationState,
@@ -41,21 +41,57 @@ CUSTOMER_FACING = frozenset(
 )
 
 
-def due_for(state: MigrationState, window: PromiseWindow, now: datetime) -> datetime:
-    """When a promise opened now with this window falls due: on the migration's calendar
-    from the calendar rules on, in elapsed time before (where no other window exists)."""
-    calendar = state.request.calendar if state.rules >= CALENDAR_RULES else None
-    return due_at(now, window, calendar)
+def open_on_calendar(
+    state: MigrationState, name: PromiseName, window: PromiseWindow, now: datetime, key: str = ""
+) -> list[Promise]:
+    """The ledger with a promise opened now for this window: due on the migration's calendar
+    and warning its owner before, from the calendar rules on; in elapsed time, with no
+    warning, before them."""
+    if state.rules < CALENDAR_RULES:
+        return open_promise(state.promises, name, now, due_at(now, window, None), key)
+    calendar = state.request.calendar
+    due = due_at(now, window, calendar)
+    warn = warning_at(now, due, window, calendar, state.request.policy.warn_at_share)
+    return open_promise(state.promises, name, now, due, key, warn_at=warn)
 
 
 def open_promise(
-    ledger: list[Promise], name: PromiseName, now: datetime, due_at: datetime, key: str = ""
+    ledger: list[Promise],
+    name: PromiseName,
+    now: datetime,
+    due_at: datetime,
+    key: str = "",
+    warn_at: datetime | None = None,
 ) -> list[Promise]:
     pid = f"{name.value}:{key}" if key else name.value
     if any(p.id == pid and p.pending for p in ledger):
         raise ValueError(f"promise {pid} is already open")
-    promise = Promise(id=pid, name=name, owner=OWNERS[name], opened_at=now, due_at=due_at)
+    promise = Promise(
+        id=pid, name=name, owner=OWNERS[name], opened_at=now, due_at=due_at, warn_at=warn_at
+    )
     return [*ledger, promise]
+
+
+def _warning(p: Promise) -> datetime | None:
+    """When this promise will warn its owner; None if it has, or never will now."""
+    if not p.pending or p.at_risk or p.breached_at is not None:
+        return None
+    return p.warn_at
+
+
+def warn(ledger: list[Promise], now: datetime) -> list[Promise]:
+    """The ledger with every promise whose warning time has come marked at risk."""
+    return [
+        p.model_copy(update={"at_risk": True, "at_risk_since": w})
+        if (w := _warning(p)) is not None and w <= now
+        else p
+        for p in ledger
+    ]
+
+
+def next_warning(ledger: Iterable[Promise]) -> datetime | None:
+    """When the next promise turns at risk."""
+    return min((w for p in ledger if (w := _warning(p)) is not None), default=None)
 
 
 def due_of(ledger: Iterable[Promise], name: PromiseName) -> datetime | None:

@@ -96,6 +96,13 @@ def next_deadline(state: MigrationState) -> datetime | None:
     return promises.next_due(state.promises, state.request.policy.escalation_interval)
 
 
+def next_wake(state: MigrationState) -> datetime | None:
+    """When the migration's one timer must wake: the next deadline, or the next early
+    warning if it comes first (a wake of its own: `next_deadline` keeps meaning due times)."""
+    times = [t for t in (next_deadline(state), promises.next_warning(state.promises)) if t]
+    return min(times, default=None)
+
+
 def snapshot(state: MigrationState, now: datetime) -> Snapshot:
     req = state.request
     return Snapshot(

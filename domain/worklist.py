@@ -41,6 +41,7 @@ class WorkItem(Model):
     summary: str
     due_at: datetime | None
     overdue: bool
+    at_risk: bool = False  # its promise has warned its owner: act before it breaks
     escalation_level: int
     customer_without_service: bool
     window_start: datetime | None = None
@@ -72,6 +73,7 @@ def _item(
             "summary": summary,
             "due_at": due,
             "overdue": due is not None and due < now,
+            "at_risk": any(p.pending and p.at_risk and p.due_at == due for p in snap.promises),
             "escalation_level": snap.escalation_level,
             "customer_without_service": snap.customer_without_service,
             "window_start": window.window_start if window else None,
@@ -198,9 +200,9 @@ def items_for(caller: Caller, snap: Snapshot, now: datetime) -> list[WorkItem]:
 
 
 def in_order(items: list[WorkItem]) -> list[WorkItem]:
-    """Overdue first, then the soonest due; nothing due last."""
+    """Overdue first, then those at risk, then the soonest due; nothing due last."""
     far = datetime.max.replace(tzinfo=UTC)
-    return sorted(items, key=lambda i: (not i.overdue, i.due_at or far))
+    return sorted(items, key=lambda i: (not i.overdue, not i.at_risk, i.due_at or far))
 
 
 def _by(due: datetime | None) -> str:

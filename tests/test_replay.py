@@ -37,6 +37,7 @@ PATHS = {
     "withdrawn_with_the_start",
     "calendar_working_days",
     "activation_late_gb",
+    "early_warning",
 }
 
 

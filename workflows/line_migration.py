@@ -223,10 +223,11 @@ class LineMigrationWorkflow:
         self._state = lifecycle.line_validated(self._state, workflow.now(), receipt.reference)
 
     def _apply_escalations(self) -> None:
+        """Breaches, escalations and early warnings due by now (a warning has no effect but
+        changes the state, so the timer is re-aimed past it)."""
         decision = lifecycle.escalate(self._state, workflow.now())
-        if decision.effects:
-            self._state = decision.state
-            self._start(decision.effects)
+        self._state = decision.state
+        self._start(decision.effects)
 
     def _start(self, todo: list[Effect]) -> None:
         """Run effects in the background: a failing system never delays an escalation."""
@@ -261,13 +262,14 @@ class LineMigrationWorkflow:
             )
 
     async def _sleep_until_something_changes(self) -> None:
-        """One durable timer, aimed at the ledger's next due instant, re-aimed on any change."""
-        due = views.next_deadline(self._state)
-        seen = [self._state, due]  # the deadline is derived once per new state, not per check
+        """One durable timer, aimed at the ledger's next due instant (or early warning),
+        re-aimed on any change."""
+        due = views.next_wake(self._state)
+        seen = [self._state, due]  # the wake-up is derived once per new state, not per check
 
         def changed() -> bool:
             if self._state is not seen[0]:
-                seen[:] = [self._state, views.next_deadline(self._state)]
+                seen[:] = [self._state, views.next_wake(self._state)]
             finished = lifecycle.is_closed(self._state) and self._in_flight == 0
             return finished or seen[1] != due or self._history_is_long()
 

@@ -23,12 +23,12 @@ def confirm(draft: MigrationState, cmd: Confirm, now: datetime) -> Decision:
     draft.stage = Stage.CONFIRMED
     draft.confirmed_by, draft.confirmed_at = cmd.actor.subject, now
     draft.promises = promises.fulfil(draft.promises, PromiseName.CONFIRMATION.value, now)
-    due = promises.due_for(draft, draft.request.policy.technician_contact, now)
-    draft.promises = promises.open_promise(draft.promises, PromiseName.TECHNICIAN_CONTACT, now, due)
+    draft.promises = promises.open_on_calendar(
+        draft, PromiseName.TECHNICIAN_CONTACT, draft.request.policy.technician_contact, now
+    )
     activation = draft.request.policy.activation
     if activation is not None and draft.rules >= CALENDAR_RULES:
-        due = promises.due_for(draft, activation, now)
-        draft.promises = promises.open_promise(draft.promises, PromiseName.ACTIVATION, now, due)
+        draft.promises = promises.open_on_calendar(draft, PromiseName.ACTIVATION, activation, now)
     detail = f"via {cmd.channel}" + (f": {cmd.note}" if cmd.note else "")
     append_timeline(draft, now, "confirmed", cmd.actor, detail)
     call = Effect(kind=EffectKind.CONFIRMATION_CALL, step="confirmation-call")

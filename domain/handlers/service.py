@@ -41,9 +41,8 @@ def lose_service(draft: MigrationState, cmd: ReportServiceLoss, now: datetime) -
         )
         draft.service_restored_at = None
     draft.without_service_since = now
-    due = promises.due_for(draft, draft.request.policy.service_restoration, now)
-    draft.promises = promises.open_promise(
-        draft.promises, PromiseName.SERVICE_RESTORATION, now, due
+    draft.promises = promises.open_on_calendar(
+        draft, PromiseName.SERVICE_RESTORATION, draft.request.policy.service_restoration, now
     )
     append_timeline(draft, now, "customer_without_service", cmd.actor, detail)
     alarm = escalation.incident("service_loss", Party.FIELD_TEAM, now)

@@ -26,9 +26,8 @@ def refuse_open(state: MigrationState, cmd: OpenTicket) -> Refusal | None:
 
 def open_ticket(draft: MigrationState, cmd: OpenTicket, now: datetime) -> Decision:
     ticket_id = f"T{len(draft.tickets) + 1}"
-    due = promises.due_for(draft, draft.request.policy.ticket_ack, now)
-    draft.promises = promises.open_promise(
-        draft.promises, PromiseName.TICKET_ACK, now, due, key=ticket_id
+    draft.promises = promises.open_on_calendar(
+        draft, PromiseName.TICKET_ACK, draft.request.policy.ticket_ack, now, key=ticket_id
     )
     draft.tickets.append(
         Ticket(
@@ -38,7 +37,7 @@ def open_ticket(draft: MigrationState, cmd: OpenTicket, now: datetime) -> Decisi
             opened_by=cmd.actor.subject,
             opened_at=now,
             routed_to=Party.FIELD_TEAM,
-            ack_due=due,
+            ack_due=draft.promises[-1].due_at,  # the promise just opened
         )
     )
     append_timeline(draft, now, "ticket_opened", cmd.actor, f"{ticket_id} via {cmd.channel}")

@@ -156,8 +156,9 @@ def _activated(draft: MigrationState, cmd: ReportVisit, now: datetime) -> Decisi
     if draft.customer_without_service:
         draft.service_restored_at = now
         draft.promises = promises.fulfil(draft.promises, PromiseName.SERVICE_RESTORATION.value, now)
-    due = promises.due_for(draft, draft.request.policy.cut_over, now)
-    draft.promises = promises.open_promise(draft.promises, PromiseName.CUT_OVER, now, due)
+    draft.promises = promises.open_on_calendar(
+        draft, PromiseName.CUT_OVER, draft.request.policy.cut_over, now
+    )
     draft.compensations.clear()  # a contract in force is not undone by a saga
     draft.release_requested = draft.payment_mandate_requested = True
     detail = cmd.notes or "new line active; contract effective"
@@ -195,8 +196,10 @@ def _rebook(
     append_missed_visit(draft, appointment, why, now, by, notes)
     draft.appointment = None
     draft.stage = Stage.CONFIRMED
-    due = promises.due_for(draft, draft.request.policy.technician_contact, now)
-    draft.promises = promises.open_promise(draft.promises, PromiseName.REBOOK, now, due)
+    draft.promises = promises.open_on_calendar(
+        draft, PromiseName.REBOOK, draft.request.policy.technician_contact, now
+    )
+    due = draft.promises[-1].due_at  # the rebooking promise just opened
     detail = f"{MISS_WORDS[why]}; dispatch must rebook by {ts(due)}" + (
         f" ({notes})" if notes else ""
     )

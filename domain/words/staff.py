@@ -13,6 +13,7 @@ from domain.models import (
     Escalation,
     MigrationState,
     MissReason,
+    Party,
     Promise,
     PromiseName,
     Stage,
@@ -28,6 +29,13 @@ MISS_WORDS = {
 }
 
 LEVEL_WORDS = {1: "team lead", 2: "operations manager", 3: "head of customer operations"}
+PARTY_WORDS = {
+    Party.GAINING_OPERATOR: "the back office",
+    Party.FIELD_TEAM: "field service",
+    Party.DISPATCH: "dispatch",
+    Party.LOSING_OPERATOR: "the losing operator",
+    Party.CUSTOMER: "the customer",
+}
 
 
 def when(t: datetime) -> str:
@@ -87,6 +95,11 @@ def next_step(state: MigrationState) -> str:
             return "nothing is due"
 
 
+def warning_words(state: MigrationState, p: Promise) -> str:
+    """The early warning to the owner: what is at risk of breaking, and by when."""
+    return f"at risk, {PARTY_WORDS[p.owner]} to act: {promise_words(state, p)}"
+
+
 def escalation_words(state: MigrationState, e: Escalation) -> str:
     p = promises.find(state.promises, e.promise)
     what = promise_words(state, p) if p is not None else "the customer is without service"
@@ -98,6 +111,9 @@ def timer_summary(state: MigrationState, due: datetime | None) -> str:
     interval = state.request.policy.escalation_interval
     parts = []
     for p in state.promises:
+        if due is not None and p.pending and not p.at_risk and p.warn_at == due:
+            owner = PARTY_WORDS[p.owner]
+            parts.append(f"Promise {p.id} at risk: {owner} is warned ({promise_words(state, p)})")
         if due is None or promises.next_attention(p, interval) != due:
             continue
         level = p.escalation_level + 1

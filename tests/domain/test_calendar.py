@@ -16,6 +16,7 @@ from domain.calendar import (
     WorkingDays,
     WorkingHours,
     due_at,
+    warning_at,
     working_time_between,
 )
 
@@ -180,3 +181,13 @@ def test_a_paused_working_days_due_time_is_rounded_up_to_a_working_days_end(
     paused = due_at(start, window, cal, [pause]).astimezone(cal.zone)
     assert cal.is_working_day(paused.date()) and paused.time() == time(23, 59, 59)
     assert paused >= due_at(start, window, cal)
+
+
+def test_the_warning_comes_at_three_quarters_of_the_budget_in_its_own_units() -> None:
+    start = rome(2026, 11, 26, 9)  # Thursday
+    assert warning_at(start, start + timedelta(hours=48), timedelta(hours=48), None, 0.75) == (
+        start + timedelta(hours=36)
+    )
+    window = WorkingHours(working_hours=16)
+    due = due_at(start, window, ITALY)  # Friday 15:00
+    assert warning_at(start, due, window, ITALY, 0.75) == rome(2026, 11, 27, 11)  # 12 h in

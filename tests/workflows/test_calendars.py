@@ -18,7 +18,8 @@ from api.jurisdictions import all_terms
 from api.schemas import CalendarIn
 from domain.calendar import WorkingDays
 from domain.commands import Confirm, OpenTicket, StartMigration
-from domain.models import PromiseName, PromiseStatus
+from domain.models import PromiseName, PromiseStatus, Role
+from domain.worklist import Caller, items_for
 from tests.builders import CARE, SALES, make_request
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.steps import Handle, record, start
@@ -126,3 +127,29 @@ async def test_a_late_activation_in_britain_is_paid_from_the_table_in_pounds(
     assert any("£" in str(m) and "€" not in str(m) for m in told)
     await handle.terminate("recorded")
     await record(handle, "activation_late_gb")
+
+
+async def test_a_promise_warns_its_owner_at_three_quarters_before_it_breaks(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    """A 48-hour confirmation warns after 36 hours: the promise is at risk, sales' item is
+    marked and sorted before others, no escalation and no money; at 48 hours it breaks."""
+    italy = resolve(CalendarIn(country="IT"), date.today())
+    handle = await start(env, worker, make_request(calendar=italy))
+    snap = await handle.query(Wf.snapshot)
+    (confirmation,) = snap.promises
+    assert confirmation.warn_at == confirmation.opened_at + timedelta(hours=36)
+    await env.sleep(timedelta(hours=36, minutes=1))
+    snap = await handle.query(Wf.snapshot)
+    (confirmation,) = snap.promises
+    assert confirmation.at_risk and confirmation.at_risk_since == confirmation.warn_at
+    assert snap.next_deadline == confirmation.due_at  # still the due time, not the warning
+    assert snap.escalation_level == 0 and snap.compensation.amount_cents == 0
+    assert systems.named("notifications.escalate") == []
+    (item,) = items_for(Caller(role=Role.SALES, subject="dario"), snap, snap.created_at)
+    assert item.at_risk and not item.overdue
+    assert any(e.event == "at_risk" for e in snap.timeline)
+    await env.sleep(timedelta(hours=12))
+    assert (await handle.query(Wf.snapshot)).escalation_level == 1
+    await handle.terminate("recorded")
+    await record(handle, "early_warning")

@@ -72,6 +72,9 @@ class Snapshot(Model):
     compensation_items: list[Accrued] = Field(default_factory=list)
     chain_id: str = ""
     language: Language = Language.IT
+    time_zone: str | None = (
+        None  # the line's calendar's; None: a migration from before calendars (Italian)
+    )
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
     customer_status_url: str | None = None  # the customer's status link, filled in likewise
 
@@ -134,6 +137,7 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         compensation_items=compensation.breakdown(state, now),
         chain_id=state.chain_id,
         language=state.request.language,
+        time_zone=state.request.calendar.time_zone if state.request.calendar else None,
         appointment=state.appointment,
         missed_visits=state.missed_visits,
         visit_moves=state.visit_moves,

@@ -1,11 +1,12 @@
 """The customer's dates, amounts and catalogue, in his language.
 
 Shared by the messages we send and the status page, so both say the same thing the same way.
-Times are shown in Italian time (the customer's), whatever the server's zone.
+Times are shown in the customer's own zone (his line's calendar), whatever the server's.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from domain.words.catalogue import Catalogue
 from domain.words.en import EN
 from domain.words.it import IT
 
+# Migrations started before calendars existed were all Italian lines.
 CUSTOMER_TIME = ZoneInfo("Europe/Rome")
 CATALOGUES: dict[Language, Catalogue] = {Language.IT: IT, Language.EN: EN}
 
@@ -22,19 +24,17 @@ def words(lang: Language) -> Catalogue:
     return CATALOGUES[lang]
 
 
-def day(t: datetime, lang: Language) -> str:
-    local, dates = t.astimezone(CUSTOMER_TIME), words(lang).dates
+def day(t: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
+    local, dates = t.astimezone(zone), words(lang).dates
     return f"{dates.days[local.weekday()]} {local.day} {dates.months[local.month - 1]}"
 
 
-def moment(t: datetime, lang: Language) -> str:
-    local = t.astimezone(CUSTOMER_TIME)
-    return f"{day(t, lang)} {local:%H:%M}"
+def moment(t: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
+    return f"{day(t, lang, zone)} {t.astimezone(zone):%H:%M}"
 
 
-def window(start: datetime, end: datetime, lang: Language) -> str:
-    end_local = end.astimezone(CUSTOMER_TIME)
-    return f"{moment(start, lang)}–{end_local:%H:%M}"
+def window(start: datetime, end: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
+    return f"{moment(start, lang, zone)}–{end.astimezone(zone):%H:%M}"
 
 
 SYMBOLS = {"EUR": "€", "GBP": "£"}
@@ -46,3 +46,28 @@ def money(cents: int, lang: Language, currency: str = "EUR") -> str:
     dates = words(lang).dates
     amount = f"{cents / 100:.2f}".replace(".", dates.decimal_separator)
     return dates.money.format(amount=amount, symbol=SYMBOLS.get(currency, currency))
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How we speak to one customer: his language, and his line's time zone."""
+
+    lang: Language
+    zone: ZoneInfo
+
+    @property
+    def words(self) -> Catalogue:
+        return CATALOGUES[self.lang]
+
+    def moment(self, t: datetime) -> str:
+        return moment(t, self.lang, self.zone)
+
+    def window(self, start: datetime, end: datetime) -> str:
+        return window(start, end, self.lang, self.zone)
+
+    def money(self, cents: int, currency: str = "EUR") -> str:
+        return money(cents, self.lang, currency)
+
+
+def voice(lang: Language, time_zone: str | None) -> Voice:
+    return Voice(lang, ZoneInfo(time_zone) if time_zone else CUSTOMER_TIME)

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from domain import compensation, promises
 from domain.commands import Effect, EffectKind
-from domain.models import Language, MigrationState, PromiseName
-from domain.words.customer import moment, money, window, words
+from domain.models import MigrationState, PromiseName
+from domain.words import customer
+from domain.words.customer import Voice
 
 STATUS_LINK = "{status_link}"
 CUSTOMER_MESSAGES = frozenset(
@@ -41,61 +42,62 @@ def with_texts(
 
 
 def text(before: MigrationState, after: MigrationState, effect: Effect, now: datetime) -> str:
-    lang = after.request.language
-    said = words(lang).messages
+    calendar = after.request.calendar
+    voice = customer.voice(after.request.language, calendar.time_zone if calendar else None)
+    said = voice.words.messages
     match effect.kind:
         case EffectKind.CONFIRMATION_CALL:
             due = promises.due_of(after.promises, PromiseName.TECHNICIAN_CONTACT)
-            body = said.confirmed.format(by=moment(due, lang) if due else "?")
+            body = said.confirmed.format(by=voice.moment(due) if due else "?")
         case EffectKind.NOTIFY_VISIT_BOOKED:
-            body = _visit_booked(before, after, lang)
+            body = _visit_booked(before, after, voice)
         case EffectKind.NOTIFY_VISIT_MISSED:
-            body = _visit_missed(after, lang)
+            body = _visit_missed(after, voice)
         case EffectKind.NOTIFY_ACTIVATION:
-            body = said.activated.format(at=moment(now, lang))
+            body = said.activated.format(at=voice.moment(now))
         case EffectKind.NOTIFY_WITHDRAWAL:
             body = said.withdrawn_reinstating if after.reinstatement_requested else said.withdrawn
         case EffectKind.NOTIFY_PROMISE_BROKEN:
-            body = _broken(after, effect, now, lang)
+            body = _broken(after, effect, now, voice)
         case _:
             raise ValueError(f"{effect.kind} is not a message to the customer")
     return f"{body}\n{said.follow}{STATUS_LINK}"
 
 
-def _visit_booked(before: MigrationState, after: MigrationState, lang: Language) -> str:
-    new, said = after.appointment, words(lang).messages
+def _visit_booked(before: MigrationState, after: MigrationState, voice: Voice) -> str:
+    new, said = after.appointment, voice.words.messages
     assert new is not None
-    when = window(new.window_start, new.window_end, lang)
+    when = voice.window(new.window_start, new.window_end)
     old = before.appointment
     if old is not None and (old.window_start, old.window_end) != (new.window_start, new.window_end):
         return said.visit_moved.format(
-            was=window(old.window_start, old.window_end, lang), when=when
+            was=voice.window(old.window_start, old.window_end), when=when
         )
     return said.visit_booked.format(when=when)
 
 
-def _visit_missed(after: MigrationState, lang: Language) -> str:
-    last, catalogue = after.missed_visits[-1], words(lang)
+def _visit_missed(after: MigrationState, voice: Voice) -> str:
+    last, catalogue = after.missed_visits[-1], voice.words
     due = promises.due_of(after.promises, PromiseName.REBOOK)
     text = catalogue.messages.visit_missed.format(
-        when=window(last.appointment.window_start, last.appointment.window_end, lang),
+        when=voice.window(last.appointment.window_start, last.appointment.window_end),
         why=catalogue.misses[last.reason],
-        by=moment(due, lang) if due else "?",
+        by=voice.moment(due) if due else "?",
     )
     if not last.operator_at_fault:
         return text
     per_visit = compensation.per_missed_visit(after, last.at)
-    owed = money(per_visit.amount_cents, lang, per_visit.currency)
+    owed = voice.money(per_visit.amount_cents, per_visit.currency)
     return text + catalogue.messages.missed_owed.format(owed=owed)
 
 
-def _broken(after: MigrationState, effect: Effect, now: datetime, lang: Language) -> str:
+def _broken(after: MigrationState, effect: Effect, now: datetime, voice: Voice) -> str:
     assert effect.escalation is not None
     p = promises.find(after.promises, effect.escalation.promise)
     assert p is not None
-    catalogue, owed = words(lang), compensation.total(after, now)
+    catalogue, owed = voice.words, compensation.total(after, now)
     return catalogue.messages.promise_broken.format(
         what=catalogue.promises[p.name],
-        by=moment(p.due_at, lang),
-        owed=money(owed.amount_cents, lang, owed.currency),
+        by=voice.moment(p.due_at),
+        owed=voice.money(owed.amount_cents, owed.currency),
     )

@@ -12,7 +12,8 @@ from domain.models import Language, Model, PromiseName, PromiseStatus, Stage
 from domain.promises import CUSTOMER_FACING
 from domain.terms import Accrued
 from domain.views import Snapshot
-from domain.words.customer import moment, money, window, words
+from domain.words import customer
+from domain.words.customer import Voice
 
 STATUS_CHANNEL = "status_page"  # tickets the customer opens from his page
 
@@ -59,25 +60,25 @@ def _first_name(full: str) -> str:
 
 
 def view(snap: Snapshot, now: datetime) -> StatusView:
-    lang = snap.language
+    voice = customer.voice(snap.language, snap.time_zone)
     return StatusView(
-        language=lang,
+        language=voice.lang,
         first_name=_first_name(snap.customer.name),
         line_ending=snap.line.number[-3:],
         stage=snap.stage,
-        headline=words(lang).status_page.headlines[snap.stage],
-        steps=_steps(snap, lang),
-        next_step=next_step(snap, lang),
-        promises=_promises(snap, now, lang),
-        moves=_moves(snap, lang),
-        compensation=money(snap.compensation.amount_cents, lang, snap.compensation.currency),
-        compensation_items=[_owed(o, lang) for o in snap.compensation_items],
-        outcome=_outcome(snap, lang),
-        problems=_problems(snap, lang),
+        headline=voice.words.status_page.headlines[snap.stage],
+        steps=_steps(snap, voice),
+        next_step=next_step(snap, voice),
+        promises=_promises(snap, now, voice),
+        moves=_moves(snap, voice),
+        compensation=voice.money(snap.compensation.amount_cents, snap.compensation.currency),
+        compensation_items=[_owed(o, voice) for o in snap.compensation_items],
+        outcome=_outcome(snap, voice),
+        problems=_problems(snap, voice),
     )
 
 
-def _steps(snap: Snapshot, lang: Language) -> list[Step]:
+def _steps(snap: Snapshot, voice: Voice) -> list[Step]:
     booked = next((e.at for e in snap.timeline if e.event == "visit_booked"), None)
     done = [
         snap.created_at,
@@ -88,16 +89,16 @@ def _steps(snap: Snapshot, lang: Language) -> list[Step]:
     ]
     order = [Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED, Stage.ACTIVATED, Stage.COMPLETED]
     at = order.index(snap.stage) if snap.stage in order else -1
-    names = words(lang).status_page.steps
+    names = voice.words.status_page.steps
     return [
-        Step(name=name, done_at=when, when=moment(when, lang) if when else None, current=i == at)
+        Step(name=name, done_at=when, when=voice.moment(when) if when else None, current=i == at)
         for i, (name, when) in enumerate(zip(names, done, strict=True))
     ]
 
 
-def next_step(snap: Snapshot, lang: Language) -> str:
+def next_step(snap: Snapshot, voice: Voice) -> str:
     """Who owes the next step, and by when, in plain words."""
-    catalogue = words(lang)
+    catalogue = voice.words
     said = catalogue.status_page
     party, due = snap.owner.party, snap.owner.due_at
     if party is None or due is None:
@@ -106,13 +107,13 @@ def next_step(snap: Snapshot, lang: Language) -> str:
     first = min(pending, key=lambda p: p.due_at) if pending else None
     if first is not None and first.name is PromiseName.VISIT and snap.appointment:
         a = snap.appointment
-        return said.technician_comes.format(when=window(a.window_start, a.window_end, lang))
+        return said.technician_comes.format(when=voice.window(a.window_start, a.window_end))
     what = catalogue.promises[first.name] if first else ""
-    return said.owner_will.format(who=catalogue.parties[party], what=what, by=moment(due, lang))
+    return said.owner_will.format(who=catalogue.parties[party], what=what, by=voice.moment(due))
 
 
-def _promises(snap: Snapshot, now: datetime, lang: Language) -> list[PromiseLine]:
-    catalogue = words(lang)
+def _promises(snap: Snapshot, now: datetime, voice: Voice) -> list[PromiseLine]:
+    catalogue = voice.words
     lines = []
     for p in snap.promises:
         if p.name not in CUSTOMER_FACING or p.status is PromiseStatus.CANCELLED:
@@ -126,29 +127,29 @@ def _promises(snap: Snapshot, now: datetime, lang: Language) -> list[PromiseLine
     return lines
 
 
-def _moves(snap: Snapshot, lang: Language) -> list[str]:
-    catalogue = words(lang)
+def _moves(snap: Snapshot, voice: Voice) -> list[str]:
+    catalogue = voice.words
     moves = [
         catalogue.status_page.visit_moved.format(
-            was=window(v.old_start, v.old_end, lang), when=window(v.new_start, v.new_end, lang)
+            was=voice.window(v.old_start, v.old_end), when=voice.window(v.new_start, v.new_end)
         )
         for v in snap.visit_moves
     ]
     for m in snap.missed_visits:
         a = m.appointment
-        moves.append(f"{window(a.window_start, a.window_end, lang)}: {catalogue.misses[m.reason]}")
+        moves.append(f"{voice.window(a.window_start, a.window_end)}: {catalogue.misses[m.reason]}")
     return moves
 
 
-def _owed(owed: Accrued, lang: Language) -> str:
-    catalogue = words(lang)
+def _owed(owed: Accrued, voice: Voice) -> str:
+    catalogue = voice.words
     what = owed.what
     label = catalogue.status_page.owed.get(what) or catalogue.promises[PromiseName(what)]
-    return f"{label}: {money(owed.amount_cents, lang, owed.currency)}"
+    return f"{label}: {voice.money(owed.amount_cents, owed.currency)}"
 
 
-def _outcome(snap: Snapshot, lang: Language) -> str | None:
-    said = words(lang).status_page
+def _outcome(snap: Snapshot, voice: Voice) -> str | None:
+    said = voice.words.status_page
     if snap.stage not in (Stage.WITHDRAWN, Stage.FAILED):
         return None
     if snap.customer_without_service:
@@ -159,16 +160,16 @@ def _outcome(snap: Snapshot, lang: Language) -> str | None:
     return said.failed.format(why=why)
 
 
-def _problems(snap: Snapshot, lang: Language) -> list[ProblemLine]:
-    said = words(lang).status_page
+def _problems(snap: Snapshot, voice: Voice) -> list[ProblemLine]:
+    said = voice.words.status_page
     return [
         ProblemLine(
             summary=t.summary,
             opened_at=t.opened_at,
             acknowledged_at=t.acknowledged_at,
-            words=said.taken_up.format(at=moment(t.acknowledged_at, lang))
+            words=said.taken_up.format(at=voice.moment(t.acknowledged_at))
             if t.acknowledged_at
-            else said.to_be_taken_up.format(by=moment(t.ack_due, lang)),
+            else said.to_be_taken_up.format(by=voice.moment(t.ack_due)),
         )
         for t in snap.tickets
         if t.channel == STATUS_CHANNEL

@@ -98,3 +98,14 @@ def test_every_data_file_names_its_sources(terms: Terms) -> None:
         assert table.reference and all(e.reference for e in table.entries)
         assert table.entry(terms.activation_kind) is not None, "a late activation is paid"
     assert terms.table_on(terms.tables[0].effective_from - timedelta(days=1)) is None
+
+
+def test_a_british_customer_reads_british_times() -> None:
+    """The technician's call is due Tuesday 2 March 2027 at 10:00 UTC: 10:00 on a British
+    customer's page (11:00 would be Rome's)."""
+    state = migration(GB, datetime(2027, 3, 1, 10, tzinfo=UTC))
+    snap = views.snapshot(state, datetime(2027, 3, 1, 11, tzinfo=UTC))
+    assert snap.time_zone == "Europe/London"
+    page = view(snap, datetime(2027, 3, 1, 11, tzinfo=UTC))
+    assert page.next_step.endswith("entro mar 2 mar 10:00."), page.next_step
+    assert {s.name: s.when for s in page.steps}["Proposta"] == "lun 1 mar 10:00"

@@ -43,11 +43,12 @@ CalendarWindow = WorkingDays | WorkingHours
 
 
 class Pause(Frozen):
-    """A stopped clock: from, to (None while still stopped), and why, for the ledger."""
+    """A stopped clock: from, to (None while still stopped), why and who said so."""
 
     start: datetime
     end: datetime | None
     reason: str
+    by: str | None = None
 
 
 class Calendar(Frozen):

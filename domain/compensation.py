@@ -19,7 +19,14 @@ from domain.models import (
     PromiseName,
 )
 from domain.policy import MigrationPolicy
-from domain.terms import Accrued, CompensationKind, Terms, days_owed, flat_owed
+from domain.terms import (
+    Accrued,
+    CompensationKind,
+    Terms,
+    days_owed,
+    flat_owed,
+    outages_count_from_start,
+)
 
 DAY = timedelta(days=1)
 EURO = "EUR"  # the policy's amounts, for migrations decided before the tables
@@ -89,19 +96,29 @@ def tables_in_force(state: MigrationState) -> Terms | None:
 
 
 def _from_tables(state: MigrationState, terms: Terms, now: datetime) -> list[Accrued]:
-    """Only what the tables name: a late activation, days without service once the
-    restoration promise broke, and each appointment the operator missed."""
+    """Only what the tables name: a late activation, days without service (every day, or
+    only once the restoration promise broke, as the table says), and each appointment the
+    operator missed."""
     owed: list[Accrued] = []
+    outage = CompensationKind.WITHOUT_SERVICE_PER_DAY
+    every_day = outages_count_from_start(terms)
     for p in state.promises:
         if p.name is PromiseName.ACTIVATION:
             owed += days_owed(terms, terms.activation_kind, _breach_episodes(p, now))
-        elif p.name is PromiseName.SERVICE_RESTORATION:
-            owed += days_owed(
-                terms, CompensationKind.WITHOUT_SERVICE_PER_DAY, _breach_episodes(p, now)
-            )
+        elif p.name is PromiseName.SERVICE_RESTORATION and not every_day:
+            owed += days_owed(terms, outage, _breach_episodes(p, now))
+    if every_day:
+        owed += days_owed(terms, outage, _outages(state, now))
     missed = [m.at for m in state.missed_visits if m.operator_at_fault]
     owed += flat_owed(terms, CompensationKind.MISSED_APPOINTMENT, missed)
     return [a for a in owed if a.amount_cents]
+
+
+def _outages(state: MigrationState, now: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Every episode the customer spent without service, the current one to now."""
+    yield from state.earlier_outages
+    if state.without_service_since is not None:
+        yield state.without_service_since, state.service_restored_at or now
 
 
 def currency(state: MigrationState) -> str:

@@ -19,7 +19,7 @@ def recipients(level: int, owner: Party) -> list[str]:
 
 
 def reached_level(p: Promise, now: datetime, interval: timedelta) -> int:
-    if not p.pending or now < p.due_at:
+    if not p.pending or p.paused or now < p.due_at:
         return p.escalation_level
     return min(MAX_LEVEL, 1 + int((now - p.due_at) / interval))
 

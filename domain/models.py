@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.calendar import Calendar
+from domain.calendar import Calendar, Pause
 from domain.policy import MigrationPolicy
 from domain.terms import Terms
 
@@ -171,6 +171,12 @@ class Promise(Model):
     warn_at: datetime | None = None
     at_risk: bool = False
     at_risk_since: datetime | None = None
+    # Clock-stops, kept forever: while one is open the promise neither breaks nor warns.
+    pauses: list[Pause] = Field(default_factory=list)
+
+    @property
+    def paused(self) -> bool:
+        return any(p.end is None for p in self.pauses)
 
     @property
     def pending(self) -> bool:
@@ -286,8 +292,10 @@ class MigrationState(Model):
     line_released_at: datetime | None = None
     without_service_since: datetime | None = None
     service_restored_at: datetime | None = None
-    # Started days without service in earlier episodes (service restored, then lost again).
+    # Started days without service in earlier episodes (service restored, then lost again),
+    # and, from the calendar rules on, those episodes themselves (a table pays them by date).
     earlier_days_without_service: int = 0
+    earlier_outages: list[tuple[datetime, datetime]] = Field(default_factory=list)
     outcome_reason: str | None = None
     compensations: list[Undo] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from domain.calendar import due_at, warning_at
+from domain.calendar import Pause, due_at, warning_at
 from domain.models import (
     CALENDAR_RULES,
     MigrationState,
@@ -72,9 +72,39 @@ def open_promise(
     return [*ledger, promise]
 
 
+def stop_clock(
+    ledger: list[Promise], name: PromiseName, since: datetime, reason: str, by: str | None
+) -> list[Promise]:
+    """Stop a pending, unbroken promise's clock from `since` until `restart_clock`."""
+    p = find(ledger, name.value)
+    if p is None or not p.pending or p.paused or p.breached_at is not None:
+        return ledger
+    pause = Pause(start=since, end=None, reason=reason, by=by)
+    return _replace(ledger, p, p.model_copy(update={"pauses": [*p.pauses, pause]}))
+
+
+def restart_clock(
+    state: MigrationState, name: PromiseName, window: PromiseWindow, at: datetime
+) -> list[Promise]:
+    """Close the open pause at `at`; the due time (and warning) move by exactly the time
+    the clock stood still, counted as the promise counts."""
+    p = find(state.promises, name.value)
+    if p is None or not p.paused:
+        return state.promises
+    pauses = [
+        q if q.end is not None else q.model_copy(update={"end": max(at, q.start)}) for q in p.pauses
+    ]
+    calendar = state.request.calendar
+    due = due_at(p.opened_at, window, calendar, pauses)
+    share = state.request.policy.warn_at_share
+    warn = warning_at(p.opened_at, due, window, calendar, share) if p.warn_at else None
+    moved = p.model_copy(update={"pauses": pauses, "due_at": due, "warn_at": warn})
+    return _replace(state.promises, p, moved)
+
+
 def _warning(p: Promise) -> datetime | None:
     """When this promise will warn its owner; None if it has, or never will now."""
-    if not p.pending or p.at_risk or p.breached_at is not None:
+    if not p.pending or p.paused or p.at_risk or p.breached_at is not None:
         return None
     return p.warn_at
 
@@ -171,7 +201,7 @@ def lapse(ledger: list[Promise], pid: str) -> list[Promise]:
 
 def next_attention(p: Promise, interval: timedelta) -> datetime | None:
     """When this promise next needs the ladder: its due time, then one step per interval."""
-    if not p.pending or p.escalation_level >= MAX_LEVEL:
+    if not p.pending or p.paused or p.escalation_level >= MAX_LEVEL:
         return None
     return p.due_at + interval * p.escalation_level
 

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
@@ -33,6 +33,9 @@ class CompensationKind(StrEnum):
 class Entry(Frozen):
     kind: CompensationKind
     amount_cents: Annotated[int, Field(ge=0)]
+    # Days without service: from the day service was lost ("start"), or only once the
+    # restoration promise broke ("breach", a repair clock such as Ofcom's).
+    counts_from: Literal["start", "breach"] = "breach"
     cap_cents: Annotated[int, Field(ge=0)] | None = None  # per migration, for this kind
     reference: str  # the article or page the amount comes from, and what is unconfirmed
 
@@ -45,6 +48,12 @@ class Table(Frozen):
 
     def entry(self, kind: CompensationKind) -> Entry | None:
         return next((e for e in self.entries if e.kind is kind), None)
+
+
+def outages_count_from_start(terms: Terms) -> bool:
+    """Whether the newest table pays every day without service, not only late ones."""
+    entry = terms.tables[-1].entry(CompensationKind.WITHOUT_SERVICE_PER_DAY)
+    return entry is not None and entry.counts_from == "start"
 
 
 class Terms(Frozen):

@@ -38,6 +38,7 @@ PATHS = {
     "calendar_working_days",
     "activation_late_gb",
     "early_warning",
+    "activation_clock_stopped",
 }
 
 

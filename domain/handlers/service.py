@@ -13,7 +13,14 @@ from domain.commands import (
     ReportServiceLoss,
 )
 from domain.editing import append_escalation, append_timeline
-from domain.models import BEFORE_ACTIVATION, MigrationState, Party, PromiseName, Stage
+from domain.models import (
+    BEFORE_ACTIVATION,
+    CALENDAR_RULES,
+    MigrationState,
+    Party,
+    PromiseName,
+    Stage,
+)
 from domain.refusals import closed_refusal, conflict
 from domain.words.staff import ts
 
@@ -39,6 +46,8 @@ def lose_service(draft: MigrationState, cmd: ReportServiceLoss, now: datetime) -
         draft.earlier_days_without_service += compensation.started_days(
             draft.without_service_since, draft.service_restored_at
         )
+        if draft.rules >= CALENDAR_RULES:
+            draft.earlier_outages.append((draft.without_service_since, draft.service_restored_at))
         draft.service_restored_at = None
     draft.without_service_since = now
     draft.promises = promises.open_on_calendar(

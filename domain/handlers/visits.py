@@ -18,6 +18,7 @@ from domain.commands import (
 from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
 from domain.models import (
+    CALENDAR_RULES,
     RAINY_DAY_RULES,
     Actor,
     Appointment,
@@ -37,6 +38,8 @@ from domain.words.staff import MISS_WORDS, ts
 REBOOKABLE = frozenset(
     {FailureReason.CUSTOMER_ABSENT, FailureReason.ACCESS_DENIED, FailureReason.TECHNICAL_PROBLEM}
 )
+# The customer's doing: the end-to-end activation clock stops until the visit is booked again.
+CUSTOMER_CAUSED = frozenset({MissReason.CUSTOMER_ABSENT, MissReason.ACCESS_DENIED})
 # The operator's fault: the customer is owed the missed-appointment sum.
 OPERATOR_AT_FAULT = frozenset(
     {MissReason.TECHNICAL_PROBLEM, MissReason.TECHNICIAN_NO_SHOW, MissReason.MOVED_AT_SHORT_NOTICE}
@@ -69,6 +72,7 @@ def book(draft: MigrationState, cmd: BookVisit, now: datetime) -> Decision:
     who = cmd.actor.subject
     old = draft.appointment
     if old is None:
+        _restart_activation(draft, cmd.window_start)
         for kept in (PromiseName.TECHNICIAN_CONTACT, PromiseName.REBOOK):
             draft.promises = promises.fulfil(draft.promises, kept.value, now)
         draft.promises = promises.open_promise(
@@ -187,6 +191,23 @@ def _not_feasible(draft: MigrationState, cmd: ReportVisit, now: datetime) -> Dec
     return Decision(state=draft, effects=effects)
 
 
+def _restart_activation(draft: MigrationState, next_window: datetime) -> None:
+    """A visit booked again restarts the clock the customer stopped, at the new window's
+    start, but never later than dispatch owed the rebooking: dispatch's own slowness is
+    never charged to the customer."""
+    activation = draft.request.policy.activation
+    if activation is None:
+        return
+    rebook_due = promises.due_of(draft.promises, PromiseName.REBOOK)
+    until = min(next_window, rebook_due) if rebook_due else next_window
+    restarted = promises.restart_clock(draft, PromiseName.ACTIVATION, activation, until)
+    if restarted is not draft.promises:
+        draft.promises = restarted
+        due = ts(promises.due_of(restarted, PromiseName.ACTIVATION) or until)
+        detail = f"activation clock restarted at {ts(until)}; the new line is now due by {due}"
+        append_timeline(draft, until, "clock_restarted", None, detail)
+
+
 def _rebook(
     draft: MigrationState, why: MissReason, now: datetime, by: Actor | None, notes: str | None
 ) -> Decision:
@@ -194,6 +215,19 @@ def _rebook(
     appointment = draft.appointment
     assert appointment is not None
     append_missed_visit(draft, appointment, why, now, by, notes)
+    if why in CUSTOMER_CAUSED and draft.rules >= CALENDAR_RULES:
+        stopped = promises.stop_clock(
+            draft.promises,
+            PromiseName.ACTIVATION,
+            appointment.window_start,
+            MISS_WORDS[why],
+            by.subject if by else None,
+        )
+        if stopped is not draft.promises:
+            draft.promises = stopped
+            since = ts(appointment.window_start)
+            detail = f"activation clock stopped since {since}: {MISS_WORDS[why]}"
+            append_timeline(draft, now, "clock_stopped", by, detail)
     draft.appointment = None
     draft.stage = Stage.CONFIRMED
     draft.promises = promises.open_on_calendar(

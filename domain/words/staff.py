@@ -79,6 +79,12 @@ def promise_words(state: MigrationState, p: Promise) -> str:
         case PromiseName.CUT_OVER:
             return f"{state.request.losing_operator} must release the old line by {by}"
         case PromiseName.ACTIVATION:
+            stopped = next((q for q in p.pauses if q.end is None), None)
+            if stopped is not None:
+                return (
+                    f"the contract's time for the new line is stopped since "
+                    f"{ts(stopped.start)}: {stopped.reason}"
+                )
             return f"the new line must be active by {by} (the contract's time)"
 
 

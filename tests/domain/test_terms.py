@@ -10,8 +10,15 @@ import pytest
 from api.jurisdictions import all_terms
 from domain import compensation, lifecycle, views
 from domain.calendar import Calendar, WorkingDays
-from domain.commands import Confirm, ReportVisit
-from domain.models import CALENDAR_RULES, Language, PromiseName, PromiseStatus, VisitOutcome
+from domain.commands import Confirm, ConfirmServiceRestored, ReportServiceLoss, ReportVisit
+from domain.models import (
+    CALENDAR_RULES,
+    Language,
+    PromiseName,
+    PromiseStatus,
+    RestoredHow,
+    VisitOutcome,
+)
 from domain.terms import CompensationKind, Entry, Table, Terms
 from domain.words.status_page import view
 from tests.builders import LUCA, SALES, make_request, run
@@ -109,3 +116,17 @@ def test_a_british_customer_reads_british_times() -> None:
     page = view(snap, datetime(2027, 3, 1, 11, tzinfo=UTC))
     assert page.next_step.endswith("entro mar 2 mar 10:00."), page.next_step
     assert {s.name: s.when for s in page.steps}["Proposta"] == "lun 1 mar 10:00"
+
+
+@pytest.mark.parametrize(("country", "owed"), [("IT", 750), ("GB", 0)])
+def test_a_short_outage_is_paid_from_its_first_day_in_italy_not_in_britain(
+    country: str, owed: int
+) -> None:
+    """Three hours without service: AGCOM pays each day of an interruption; Ofcom only once
+    the repair clock (two working days) has run out."""
+    at = datetime(2027, 3, 1, 10, tzinfo=UTC)
+    state = migration(all_terms()[country], at)
+    state = run(state, ReportServiceLoss(actor=SALES, reported_via="phone"), at)
+    restored = ConfirmServiceRestored(actor=SALES, how=RestoredHow.OLD_LINE_REINSTATED)
+    state = run(state, restored, at + timedelta(hours=3))
+    assert compensation.total(state, at + timedelta(days=1)).amount_cents == owed

@@ -17,12 +17,12 @@ from api.calendars import resolve
 from api.jurisdictions import all_terms
 from api.schemas import CalendarIn
 from domain.calendar import WorkingDays
-from domain.commands import Confirm, OpenTicket, StartMigration
-from domain.models import PromiseName, PromiseStatus, Role
+from domain.commands import Confirm, OpenTicket, ReportVisit, StartMigration
+from domain.models import FailureReason, PromiseName, PromiseStatus, Role, VisitOutcome
 from domain.worklist import Caller, items_for
-from tests.builders import CARE, SALES, make_request
+from tests.builders import CARE, LUCA, SALES, make_request
 from tests.workflows.fakes import FakeSystems
-from tests.workflows.steps import Handle, record, start
+from tests.workflows.steps import Handle, book, confirm, record, start
 from workflows.line_migration import LineMigrationWorkflow as Wf
 from workflows.sandbox import RUNNER
 
@@ -153,3 +153,30 @@ async def test_a_promise_warns_its_owner_at_three_quarters_before_it_breaks(
     assert (await handle.query(Wf.snapshot)).escalation_level == 1
     await handle.terminate("recorded")
     await record(handle, "early_warning")
+
+
+async def test_a_customer_absent_visit_stops_the_activation_clock(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    """Nobody at home: the contract's clock stops from the missed window's start, and the
+    next booking (here, within the rebooking's due time) restarts it at the new window."""
+    italy = resolve(CalendarIn(country="IT"), date.today())
+    request = make_request(calendar=italy, activation=WorkingDays(working_days=10))
+    handle = await start(env, worker, request)
+    await confirm(handle)
+    first = (await book(env, handle)).appointment
+    assert first is not None
+    absent = ReportVisit(
+        actor=LUCA, outcome=VisitOutcome.FAILED, reason=FailureReason.CUSTOMER_ABSENT
+    )
+    snap = await handle.execute_update(Wf.report_visit, absent)
+    activation = next(p for p in snap.promises if p.name is PromiseName.ACTIVATION)
+    assert activation.paused and activation.pauses[0].start == first.window_start
+    assert any(e.event == "clock_stopped" for e in snap.timeline)
+    again = await book(env, handle)
+    assert again.appointment is not None
+    moved = next(p for p in again.promises if p.name is PromiseName.ACTIVATION)
+    assert not moved.paused and moved.pauses[0].end == again.appointment.window_start
+    assert moved.due_at >= activation.due_at
+    await handle.terminate("recorded")
+    await record(handle, "activation_clock_stopped")

@@ -14,7 +14,7 @@ from enum import StrEnum
 from domain import promises
 from domain.models import Model, PromiseName, Role, Stage, Ticket
 from domain.views import Snapshot
-from domain.words.staff import MISS_WORDS, when
+from domain.words.staff import MISS_WORDS, clock, when
 
 
 class Action(StrEnum):
@@ -42,6 +42,7 @@ class WorkItem(Model):
     due_at: datetime | None
     overdue: bool
     at_risk: bool = False  # its promise has warned its owner: act before it breaks
+    time_zone: str | None = None  # the line's, for the times a page shows
     escalation_level: int
     customer_without_service: bool
     window_start: datetime | None = None
@@ -79,6 +80,7 @@ def _item(
             "window_start": window.window_start if window else None,
             "window_end": window.window_end if window else None,
             "web_ui_url": snap.web_ui_url,
+            "time_zone": snap.time_zone,
             **more,
         }
     )
@@ -94,7 +96,7 @@ def _ticket_items(snap: Snapshot, now: datetime, read_only: bool) -> list[WorkIt
             snap,
             now,
             Action.ACKNOWLEDGE_TICKET,
-            f"Acknowledge ticket {t.ticket_id} ({t.channel}): “{t.summary}”, due {when(t.ack_due)}",
+            f"Acknowledge ticket {t.ticket_id} ({t.channel}): “{t.summary}”, due {when(t.ack_due, snap.time_zone)}",
             t.ack_due,
             ticket_id=t.ticket_id,
             read_only=read_only,
@@ -108,7 +110,9 @@ def _sales(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
         return []
     due = promises.due_of(snap.promises, PromiseName.CONFIRMATION)
     words = f"Record the customer's confirmation: proposed {_ago(snap.created_at, now)}"
-    return [_item(snap, now, Action.CONFIRM, f"{words}, promised by {_by(due)}", due)]
+    return [
+        _item(snap, now, Action.CONFIRM, f"{words}, promised by {_by(due, snap.time_zone)}", due)
+    ]
 
 
 def _dispatch(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
@@ -117,12 +121,17 @@ def _dispatch(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
         if snap.missed_visits:
             last = snap.missed_visits[-1]
             due = promises.due_of(snap.promises, PromiseName.REBOOK)
-            words = f"Rebook the visit: {MISS_WORDS[last.reason]} on {when(last.at)}"
-            items.insert(0, _item(snap, now, Action.BOOK_VISIT, f"{words}, by {_by(due)}", due))
+            words = (
+                f"Rebook the visit: {MISS_WORDS[last.reason]} on {when(last.at, snap.time_zone)}"
+            )
+            items.insert(
+                0,
+                _item(snap, now, Action.BOOK_VISIT, f"{words}, by {_by(due, snap.time_zone)}", due),
+            )
         else:
             due = promises.due_of(snap.promises, PromiseName.TECHNICIAN_CONTACT)
             since = _ago(snap.confirmed_at, now) if snap.confirmed_at else "recently"
-            words = f"Book the visit: customer confirmed {since}, contact promised by {_by(due)}"
+            words = f"Book the visit: customer confirmed {since}, contact promised by {_by(due, snap.time_zone)}"
             items.insert(0, _item(snap, now, Action.BOOK_VISIT, words, due))
     return items
 
@@ -134,7 +143,7 @@ def _technician(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]
     items = _ticket_items(snap, now, read_only=False)
     if snap.stage is Stage.SCHEDULED:
         words = (
-            f"Visit {when(visit.window_start)} to {visit.window_end:%H:%M}: "
+            f"Visit {when(visit.window_start, snap.time_zone)} to {clock(visit.window_end, snap.time_zone)}: "
             f"{snap.customer.name}, {snap.line.address}; report the outcome"
         )
         items.insert(0, _item(snap, now, Action.REPORT_VISIT, words, visit.window_end))
@@ -146,8 +155,8 @@ def _restore(snap: Snapshot, now: datetime, read_only: bool) -> list[WorkItem]:
         return []
     due = promises.due_of(snap.promises, PromiseName.SERVICE_RESTORATION)
     words = (
-        f"Customer without service since {when(snap.without_service_since)}: "
-        f"restoration promised by {_by(due)}"
+        f"Customer without service since {when(snap.without_service_since, snap.time_zone)}: "
+        f"restoration promised by {_by(due, snap.time_zone)}"
     )
     return [_item(snap, now, Action.RESTORE_SERVICE, words, due, read_only=read_only)]
 
@@ -158,7 +167,7 @@ def _care(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
     if broken:
         first = min(broken, key=lambda p: p.due_at)
         words = (
-            f"Promise {first.id} broken since {when(first.due_at)}: tell the customer what "
+            f"Promise {first.id} broken since {when(first.due_at, snap.time_zone)}: tell the customer what "
             f"happens now ({snap.next_step})"
         )
         items.append(_item(snap, now, Action.FOLLOW_UP, words, first.due_at))
@@ -169,8 +178,10 @@ def _operator(snap: Snapshot, caller: Caller, now: datetime) -> list[WorkItem]:
     if snap.stage is not Stage.ACTIVATED or snap.losing_operator != caller.operator:
         return []
     due = promises.due_of(snap.promises, PromiseName.CUT_OVER)
-    active = when(snap.contract_effective_at) if snap.contract_effective_at else "today"
-    words = f"Release the old line: the new one is active since {active}, release due by {_by(due)}"
+    active = (
+        when(snap.contract_effective_at, snap.time_zone) if snap.contract_effective_at else "today"
+    )
+    words = f"Release the old line: the new one is active since {active}, release due by {_by(due, snap.time_zone)}"
     return [_item(snap, now, Action.CONFIRM_LINE_RELEASE, words, due)]
 
 
@@ -205,5 +216,5 @@ def in_order(items: list[WorkItem]) -> list[WorkItem]:
     return sorted(items, key=lambda i: (not i.overdue, not i.at_risk, i.due_at or far))
 
 
-def _by(due: datetime | None) -> str:
-    return when(due) if due else "no set time"
+def _by(due: datetime | None, zone: str | None) -> str:
+    return when(due, zone) if due else "no set time"

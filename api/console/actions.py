@@ -4,7 +4,9 @@ refusals as the REST API, with the refusal shown in words on the page."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import ValidationError
 from temporalio.client import Client
@@ -22,9 +24,31 @@ B = TypeVar("B", bound=Body)
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")  # what datetime-local sends
 
 
-def _utc(value: str) -> str:
-    """A datetime-local field, labelled UTC on the page, as an aware timestamp."""
-    return f"{value}:00+00:00" if LOCAL_MINUTE.fullmatch(value) else value
+def _aware(value: str, zone: str) -> str:
+    """A datetime-local field, typed in the zone the page names, as an aware timestamp; a
+    wall-clock time the change of clocks skips or repeats is refused in words."""
+    if not LOCAL_MINUTE.fullmatch(value):
+        return value
+    naive, tz = datetime.fromisoformat(value), ZoneInfo(zone)
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if early.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise Refused(
+            f"{value} does not exist in {zone} (the clocks go forward that night): "
+            "choose another time"
+        )
+    if early.utcoffset() != late.utcoffset():
+        raise Refused(
+            f"{value} happens twice in {zone} (the clocks go back that night): "
+            "choose a time outside that hour"
+        )
+    return early.isoformat()
+
+
+def _zone(form: dict[str, str]) -> str:
+    zone = form.get("time_zone", "UTC")
+    if zone not in available_timezones() and zone != "UTC":
+        raise Refused(f"unknown time zone {zone}")
+    return zone
 
 
 class Refused(Exception):
@@ -33,7 +57,10 @@ class Refused(Exception):
 
 def parse(action: StaffAction[B, Any, Any], form: dict[str, str]) -> B:
     """The form as the API's body: empty optional fields are absent, errors are words."""
-    fields = {k: _utc(v) for k, v in form.items() if k in action.body.model_fields and v != ""}
+    zone = _zone(form)
+    fields = {
+        k: _aware(v, zone) for k, v in form.items() if k in action.body.model_fields and v != ""
+    }
     try:
         return action.body.model_validate(fields)
     except ValidationError as err:

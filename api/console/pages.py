@@ -20,11 +20,12 @@ from api.console.actions import Refused, perform
 from api.errors import ApiError
 from api.links import linked
 from domain.models import FailureReason, Role
-from domain.words.staff import when
+from domain.words.staff import clock, when
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.filters["when"] = lambda t: when(t) if t else "—"
+templates.env.filters["when"] = lambda t, zone=None: when(t, zone) if t else "—"
+templates.env.filters["clock"] = clock
 router = APIRouter(prefix="/console", include_in_schema=False)
 # Who sees the customer's personal data on a migration page (a gateway never does).
 SEES_CUSTOMER = frozenset(Role) - {Role.OPERATOR}

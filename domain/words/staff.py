@@ -6,9 +6,12 @@ so the same sentence reads the same everywhere.
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain import promises
+from domain.calendar import in_words
 from domain.models import (
     Escalation,
     MigrationState,
@@ -38,9 +41,50 @@ PARTY_WORDS = {
 }
 
 
-def when(t: datetime) -> str:
-    """A moment as staff read it on a worklist or a console page."""
-    return t.strftime("%a %d %b %H:%M UTC")
+def when(t: datetime, zone: str | None = None) -> str:
+    """A moment as staff read it on a worklist or a console page: in the line's own zone,
+    named (UTC for migrations from before calendars)."""
+    if zone is None:
+        return t.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
+    return t.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z")
+
+
+def clock(t: datetime, zone: str | None = None) -> str:
+    """The time of day alone, in the line's zone (UTC before calendars)."""
+    return t.astimezone(ZoneInfo(zone) if zone else UTC).strftime("%H:%M")
+
+
+# Each promise's window in the policy, to say it with its due time ("2 working days").
+POLICY_WINDOWS = {
+    PromiseName.CONFIRMATION: "confirmation",
+    PromiseName.TECHNICIAN_CONTACT: "technician_contact",
+    PromiseName.REBOOK: "technician_contact",
+    PromiseName.SERVICE_RESTORATION: "service_restoration",
+    PromiseName.TICKET_ACK: "ticket_ack",
+    PromiseName.CUT_OVER: "cut_over",
+    PromiseName.ACTIVATION: "activation",
+}
+
+
+def due_words(state: MigrationState, p: Promise) -> str:
+    """A due time as people read it: "23:59 on Tuesday 28 December (Europe/Rome), 2 working
+    days; paused 1 day: customer absent". Migrations from before calendars keep the ISO
+    timestamp their records always had."""
+    calendar = state.request.calendar
+    if calendar is None:
+        return ts(p.due_at)
+    local = p.due_at.astimezone(calendar.zone)
+    said = f"{local:%H:%M} on {local:%A} {local.day} {local:%B} ({calendar.time_zone})"
+    field = POLICY_WINDOWS.get(p.name)
+    window = getattr(state.request.policy, field) if field else None
+    if window is not None:
+        said += f", {in_words(window)}"
+    stopped = sum(((q.end - q.start) for q in p.pauses if q.end is not None), timedelta(0))
+    if stopped:
+        days = math.ceil(stopped / timedelta(days=1))
+        reasons = ", ".join(dict.fromkeys(q.reason for q in p.pauses))
+        said += f"; paused {days} day{'s' if days > 1 else ''}: {reasons}"
+    return said
 
 
 def ts(t: datetime) -> str:
@@ -50,7 +94,7 @@ def ts(t: datetime) -> str:
 
 def promise_words(state: MigrationState, p: Promise) -> str:
     """What the promise asks of whom, and by when."""
-    by = ts(p.due_at)
+    by = due_words(state, p)
     match p.name:
         case PromiseName.CONFIRMATION:
             return f"the customer's confirmation is to be recorded by {by}"

@@ -3,7 +3,8 @@ reads a refusal in words."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.async_api import Browser, Page, expect
@@ -11,6 +12,8 @@ from playwright.async_api import Browser, Page, expect
 from stack import Stack
 from tests.browser import DESKTOP, DOCS, PHONE, chromium, reload_until_shown
 from tests.e2e.client import auth, create, until, window
+
+ROME = ZoneInfo("Europe/Rome")
 
 
 async def signed_in(browser: Browser, stack: Stack, token: str, phone: bool = False) -> Page:
@@ -79,20 +82,21 @@ async def test_dispatch_books_a_visit_from_the_console(
     await api.post(
         f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
     )
-    start = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    # Dispatch types the window in the line's own zone, which the form names.
+    start = (datetime.now(ROME) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     async with chromium() as browser:
         page = await signed_in(browser, stack, "dev-dispatch")
         await open_from_my_work(page, stack, mid)
         await page.get_by_label("Technician").fill("luca")
-        await page.get_by_label("Window start (UTC)").fill(start.strftime("%Y-%m-%dT%H:%M"))
-        await page.get_by_label("Window end (UTC)").fill(
+        await page.get_by_label("Window start (Europe/Rome)").fill(start.strftime("%Y-%m-%dT%H:%M"))
+        await page.get_by_label("Window end (Europe/Rome)").fill(
             (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
         )
         await page.get_by_role("button", name="Book the visit").click()
         await expect(page.get_by_role("status")).to_have_text("Visit booked.")
     snap = await until(api, mid, lambda s: s["stage"] == "scheduled")
     assert snap["appointment"]["technician_id"] == "luca"
-    assert snap["appointment"]["window_start"].startswith(start.strftime("%Y-%m-%dT%H:%M"))
+    assert datetime.fromisoformat(snap["appointment"]["window_start"]) == start
 
 
 async def test_a_refused_action_shows_its_reason_and_a_resubmission_does_nothing_twice(

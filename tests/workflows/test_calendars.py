@@ -46,6 +46,10 @@ async def test_two_working_days_from_christmas_eve_fire_on_tuesday_night(
     snap = await handle.query(Wf.snapshot)
     (confirmation,) = snap.promises
     assert confirmation.due_at == TUESDAY_28_END_ROME
+    assert snap.next_step == (
+        "the customer's confirmation is to be recorded by 23:59 on Tuesday 28 December "
+        "(Europe/Rome), 2 working days"
+    )
     await env.sleep(TUESDAY_28_END_ROME - await env.get_current_time() - timedelta(minutes=1))
     assert (await handle.query(Wf.snapshot)).escalation_level == 0  # Sunday 26 passed quietly
     await env.sleep(timedelta(minutes=2))

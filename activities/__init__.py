@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from activities.calendars import extend_calendar
 from activities.field_service import FieldService
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
@@ -45,5 +46,6 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[httpx.Asyn
         notifications.notify_customer,
         notifications.escalate,
         payments.request_mandate,
+        extend_calendar,
     ]
     return activities, list(clients.values())

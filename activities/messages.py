@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -66,3 +66,16 @@ class Receipt(BaseModel):
     """What an external system answered: its own reference for the effect."""
 
     reference: str
+
+
+class CalendarSpan(BaseModel):
+    """The years whose public holidays a migration's calendar needs next."""
+
+    country: str
+    subdivision: str | None
+    years: tuple[int, int]
+
+
+class Holidays(BaseModel):
+    dates: list[date]
+    source: str

@@ -21,6 +21,9 @@ DAY = timedelta(days=1)
 # Far more working days than any promise spans: a calendar whose week has no working day is
 # refused when it is made, so these loops always end well before.
 MAX_DAYS_SCANNED = 3660
+# How far ahead a calendar must know its holidays: longer than any promise's window (90 days
+# at most) and its escalation ladder, so a due time is never counted on unknown days.
+LOOKAHEAD = timedelta(days=180)
 
 
 class Frozen(BaseModel):
@@ -86,6 +89,26 @@ class Calendar(Frozen):
             return None
         start, end = self.working_hours
         return _local(day, start, self.zone), _local(day, end, self.zone)
+
+
+def years_to_add(calendar: Calendar, now: datetime) -> tuple[int, int] | None:
+    """The years whose holidays the calendar must learn before it can count ahead of `now`;
+    None while it knows enough."""
+    needed = (now + LOOKAHEAD).astimezone(calendar.zone).year
+    return (calendar.years[1] + 1, needed) if needed > calendar.years[1] else None
+
+
+def with_more_years(
+    calendar: Calendar, years: tuple[int, int], found: Iterable[date], source: str
+) -> Calendar:
+    """The calendar knowing the holidays of `years` too, and where they came from."""
+    return calendar.model_copy(
+        update={
+            "holidays": tuple(sorted({*calendar.holidays, *found})),
+            "years": (calendar.years[0], years[1]),
+            "source": f"{calendar.source}; {years[0]}-{years[1]}: {source}",
+        }
+    )
 
 
 def _local(day: date, at: time, zone: ZoneInfo) -> datetime:

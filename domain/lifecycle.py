@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import escalation, promises
+from domain.calendar import Calendar
 from domain.commands import Command, Decision, Effect, EffectKind, Refusal, RefusalKind
 from domain.editing import append_escalation, append_timeline, draft_for
 from domain.handlers import HANDLERS, visits
@@ -136,6 +137,12 @@ def _tell_the_customer(state: MigrationState, e: Escalation) -> list[Effect]:
         return []
     step = f"promise-broken-{p.id}-{len(p.replans)}"
     return [Effect(kind=EffectKind.NOTIFY_PROMISE_BROKEN, step=step, escalation=e)]
+
+
+def with_calendar(state: MigrationState, calendar: Calendar) -> MigrationState:
+    """The same migration, its calendar knowing more years of holidays."""
+    request = state.request.model_copy(update={"calendar": calendar})
+    return state.model_copy(update={"request": request})
 
 
 def is_closed(state: MigrationState) -> bool:

@@ -39,6 +39,7 @@ PATHS = {
     "activation_late_gb",
     "early_warning",
     "activation_clock_stopped",
+    "calendar_learns_holidays",
 }
 
 

@@ -12,13 +12,16 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.calendars import extend_calendar
     from activities.field_service import FieldService
     from activities.http import BUSINESS_REFUSAL
     from activities.losing_operator import LosingOperatorGateway
     from activities.messages import (
+        CalendarSpan,
         CustomerMessage,
         EscalationNotice,
         ExternalCall,
+        Holidays,
         LineOrder,
         MandateRequest,
         OrderRef,
@@ -42,6 +45,21 @@ ESCALATION_RETRY = RetryPolicy(
 )
 # Dispatch waits for the booking's answer: past this it gets an error and can try again.
 BOOKING_DEADLINE = timedelta(minutes=2)
+
+
+async def more_holidays(state: MigrationState, years: tuple[int, int]) -> Holidays:
+    """The public holidays of the years the migration's calendar must learn next (a read,
+    recorded in history: no side effect, so no idempotency key)."""
+    calendar = state.request.calendar
+    assert calendar is not None
+    span = CalendarSpan(country=calendar.country, subdivision=calendar.subdivision, years=years)
+    return await workflow.execute_activity(
+        extend_calendar,
+        span,
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=RETRY,
+        summary=f"Public holidays of {calendar.country} for {years[0]}-{years[1]}",
+    )
 
 
 def idempotency_key(state: MigrationState, step: str) -> str:

@@ -16,6 +16,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from domain import calendar as calendars
     from domain import lifecycle, views
     from domain.commands import (
         AcknowledgeTicket,
@@ -34,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.editing import UNDO_EFFECTS
     from domain.handlers import visits
-    from domain.models import MigrationState, Ticket
+    from domain.models import CALENDAR_RULES, MigrationState, Ticket
     from domain.views import Snapshot
     from domain.words import staff
     from workflows import effects, versions
@@ -72,6 +73,7 @@ class LineMigrationWorkflow:
         self._order_settled = True
         while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
             self._surface_bug()
+            await self._learn_holidays_ahead()
             self._apply_escalations()
             self._publish()
             if self._history_is_long():
@@ -221,6 +223,19 @@ class LineMigrationWorkflow:
             self._state = lifecycle.line_rejected(self._state, workflow.now(), reason)
             return
         self._state = lifecycle.line_validated(self._state, workflow.now(), receipt.reference)
+
+    async def _learn_holidays_ahead(self) -> None:
+        """Before a due time could be counted on days whose holidays the calendar does not
+        know, an activity resolves the next years (calendar rules only)."""
+        calendar = self._state.request.calendar
+        if calendar is None or self._state.rules < CALENDAR_RULES:
+            return
+        years = calendars.years_to_add(calendar, workflow.now())
+        if years is None:
+            return
+        found = await effects.more_holidays(self._state, years)
+        learnt = calendars.with_more_years(calendar, years, found.dates, found.source)
+        self._state = lifecycle.with_calendar(self._state, learnt)
 
     def _apply_escalations(self) -> None:
         """Breaches, escalations and early warnings due by now (a warning has no effect but

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.calendars import extend_calendar
 from activities.http import BUSINESS_REFUSAL
 from activities.messages import (
     CustomerMessage,
@@ -67,7 +68,9 @@ class FakeSystems:
         return [c.name for c in self.effects.values()]
 
     def activities(self) -> list[Any]:
-        return [self._fake(name, model) for name, model in SIGNATURES.items()]
+        """Every external system faked; the calendar's holiday look-up is real (a library
+        read, with no side effect to record)."""
+        return [*(self._fake(name, model) for name, model in SIGNATURES.items()), extend_calendar]
 
     def _fake(self, name: str, model: type[ExternalCall]) -> Any:
         async def fake(call: ExternalCall) -> Receipt:

@@ -184,3 +184,38 @@ async def test_a_customer_absent_visit_stops_the_activation_clock(
     assert moved.due_at >= activation.due_at
     await handle.terminate("recorded")
     await record(handle, "activation_clock_stopped")
+
+
+async def test_a_calendar_learns_next_years_holidays_before_it_counts_into_them(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    """A migration whose calendar knows 2026 only learns 2027's holidays from an activity at
+    once; confirmed on Wednesday 30 December, its two working days skip New Year's Day
+    (Thursday 31, then Monday 4 January), which a 2026-only calendar would have counted."""
+    await env.sleep(datetime(2026, 12, 2, 10, tzinfo=UTC) - await env.get_current_time())
+    italy = resolve(CalendarIn(country="IT"), date(2026, 12, 2))
+    only_2026 = italy.model_copy(
+        update={
+            "years": (2026, 2026),
+            "holidays": tuple(d for d in italy.holidays if d.year == 2026),
+        }
+    )
+    request = make_request(
+        calendar=only_2026,
+        confirmation=timedelta(days=60),
+        technician_contact=WorkingDays(working_days=2),
+    )
+    handle = await start(env, worker, request)
+    await env.sleep(datetime(2026, 12, 30, 10, tzinfo=UTC) - await env.get_current_time())
+    snap = await handle.execute_update(Wf.confirm, Confirm(actor=SALES, channel="phone"))
+    contact = next(p for p in snap.promises if p.name is PromiseName.TECHNICIAN_CONTACT)
+    assert contact.due_at == datetime(2027, 1, 4, 22, 59, 59, tzinfo=UTC)  # 23:59:59 CET
+    history = await handle.fetch_history()
+    looked_up = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    assert looked_up.count("calendar.extend") == 1
+    await handle.terminate("recorded")
+    await record(handle, "calendar_learns_holidays")

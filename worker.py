@@ -19,6 +19,7 @@ import activities
 from connection import connect
 from observability import logs, tracing
 from settings import Settings, get_settings
+from workflows.force_majeure import ForceMajeureRegistry
 from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
 from workflows.sandbox import runner
@@ -30,7 +31,11 @@ def build_worker(
     client: Client,
     settings: Settings,
     activity_fns: Sequence[Callable[..., Any]],
-    workflows: Sequence[type] = (LineMigrationWorkflow, IdempotencyKeyBinding),
+    workflows: Sequence[type] = (
+        LineMigrationWorkflow,
+        IdempotencyKeyBinding,
+        ForceMajeureRegistry,
+    ),
     task_queue: str | None = None,
 ) -> Worker:
     """Every option from settings; the benchmark's bare baseline runs with the same ones."""
@@ -64,7 +69,7 @@ async def main() -> None:
     client = await connect(
         settings, runtime=runtime(settings), interceptors=tracing.interceptors(tracer_provider)
     )
-    activity_fns, http_clients = activities.build(settings)
+    activity_fns, http_clients = activities.build(settings, client)
     worker = build_worker(client, settings, activity_fns)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

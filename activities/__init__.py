@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 
 from activities.calendars import extend_calendar
 from activities.field_service import FieldService
+from activities.force_majeure import ForceMajeureFanOut
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
 from activities.payments import Payments
@@ -16,7 +18,9 @@ from security.status_links import StatusLinks
 from settings import Settings
 
 
-def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[httpx.AsyncClient]]:
+def build(
+    settings: Settings, client: Client
+) -> tuple[list[Callable[..., Any]], list[httpx.AsyncClient]]:
     """Every activity bound to its system's client, and the clients to close on shutdown."""
     timeout = httpx.Timeout(settings.http_timeout_s)
     clients = {
@@ -47,5 +51,6 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[httpx.Asyn
         notifications.escalate,
         payments.request_mandate,
         extend_calendar,
+        ForceMajeureFanOut(client).fan_out,
     ]
     return activities, list(clients.values())

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from domain.models import Declaration
+
 
 class ExternalCall(BaseModel):
     migration_id: str
@@ -79,3 +81,13 @@ class CalendarSpan(BaseModel):
 class Holidays(BaseModel):
     dates: list[date]
     source: str
+
+
+class FanOut(BaseModel):
+    """A declaration (or its revocation) to carry to every running migration in its area."""
+
+    declaration: Declaration
+
+
+class FanOutResult(BaseModel):
+    signalled: int

@@ -21,7 +21,7 @@ from api.deps import ClientDep
 from api.edge import Edge
 from api.identity import Identity
 from api.rate_limit import LinkLimiter, WriteLimiter
-from api.routes import actions, migrations, worklist
+from api.routes import actions, force_majeure, migrations, worklist
 from api.schemas import Health
 from api.status_page import routes as status_routes
 from connection import codec, connect
@@ -95,6 +95,7 @@ def create_app(
     app.include_router(migrations.router)
     app.include_router(actions.router)
     app.include_router(worklist.router)
+    app.include_router(force_majeure.router)
     app.include_router(console_pages.router)
     app.include_router(status_routes.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -34,6 +35,26 @@ TRIMMED = r"^[^ \t\n\r\f\v](?:[\s\S]*[^ \t\n\r\f\v])?$"
 Text = Annotated[str, Field(min_length=1, max_length=200, pattern=TRIMMED)]
 LongText = Annotated[str, Field(min_length=1, max_length=2000, pattern=TRIMMED)]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+
+
+def _written(value: Any) -> Any:
+    """A timestamp as the schema states it, an RFC 3339 string: never a number that pydantic
+    would read as seconds since 1970."""
+    if not isinstance(value, str):
+        raise ValueError("an RFC 3339 date-time with its offset, e.g. 2026-12-01T09:00:00Z")
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_written)]
+# Where a line is, for force majeure: an Italian province code or a UK postcode district.
+Area = Annotated[
+    str,
+    Field(
+        pattern=r"^(?:[A-Z]{2}|[A-Z]{1,2}[0-9][0-9A-Z]?)$",
+        description="an Italian province code (MI) or a UK postcode district (EH1)",
+        examples=["MI", "EH1"],
+    ),
+]
 Window = Annotated[timedelta, Field(ge=MIN_WINDOW, le=MAX_WINDOW, examples=["PT24H", 86400])]
 
 
@@ -58,6 +79,7 @@ class LineIn(Body):
             examples=["TIM0A1B2C3"],
         ),
     ]
+    area: Area | None = None
 
 
 ELAPSED: TypeAdapter[timedelta] = TypeAdapter(Window)
@@ -269,6 +291,21 @@ class TicketIn(Body):
 
 class AcknowledgementIn(Body):
     note: LongText | None = None
+
+
+class ForceMajeureIn(Body):
+    area: Area
+    start: Timestamp = Field(alias="from", description="when the force majeure began")
+    end: Timestamp = Field(alias="to", description="when it ends (or is expected to)")
+    reason: Text = Field(examples=["flooding closed the exchange"])
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _period(self) -> ForceMajeureIn:
+        if self.end <= self.start:
+            raise ValueError("to must be after from")
+        return self
 
 
 class LineLookupIn(Body):

@@ -160,7 +160,10 @@ async def start(
                 # Only a keyed start is ever compared with a retry; the memo is history bytes.
                 memo={"idempotency_key": key, "request_hash": digest} if key else None,
                 search_attributes=sa.at_start(
-                    start_input.line_key, req.losing_operator, start_input.sales_agent
+                    start_input.line_key,
+                    req.losing_operator,
+                    start_input.sales_agent,
+                    req.line.area,
                 ),
                 static_summary=f"Line migration from {req.losing_operator}: offer {req.offer}, "
                 f"sold by {start_input.sales_agent}",

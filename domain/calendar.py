@@ -52,6 +52,7 @@ class Pause(Frozen):
     end: datetime | None
     reason: str
     by: str | None = None
+    declaration: str | None = None  # the force-majeure declaration behind it, if any
 
 
 class Calendar(Frozen):

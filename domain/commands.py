@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from domain.models import (
     Actor,
+    Declaration,
     Escalation,
     FailureReason,
     MigrationRequest,
@@ -127,6 +128,8 @@ class StartMigration(Model):
     sales_agent: str
     request: MigrationRequest
     state: MigrationState | None = None
+    # Force majeure already declared in the line's area when the migration starts.
+    force_majeure: list[Declaration] = []
 
 
 class Outcome(Model):

@@ -18,6 +18,7 @@ from domain.models import (
     LEGACY_RULES,
     TERMINAL_STAGES,
     Actor,
+    Declaration,
     Escalation,
     MigrationRequest,
     MigrationState,
@@ -40,6 +41,7 @@ def propose(
     request: MigrationRequest,
     now: datetime,
     rules: int = LEGACY_RULES,
+    force_majeure: list[Declaration] | None = None,
 ) -> MigrationState:
     state = MigrationState(
         migration_id=migration_id,
@@ -49,6 +51,7 @@ def propose(
         request=request,
         created_at=now,
         rules=rules,
+        force_majeure=force_majeure or [],
     )
     state.promises = promises.open_on_calendar(
         state, PromiseName.CONFIRMATION, request.policy.confirmation, now

@@ -120,6 +120,21 @@ class Line(Model):
     number: str
     address: str
     migration_code: str
+    # Where the line is, for declarations of force majeure: an Italian province code (MI)
+    # or a UK postcode district (EH1).
+    area: str | None = None
+
+
+class Declaration(Model):
+    """Force majeure declared for an area: every customer-facing clock there stops for it."""
+
+    declaration_id: str
+    area: str
+    start: datetime
+    end: datetime
+    reason: str
+    by: str
+    revoked_at: datetime | None = None
 
 
 class Language(StrEnum):
@@ -296,6 +311,8 @@ class MigrationState(Model):
     # and, from the calendar rules on, those episodes themselves (a table pays them by date).
     earlier_days_without_service: int = 0
     earlier_outages: list[tuple[datetime, datetime]] = Field(default_factory=list)
+    # Force majeure in the line's area, as declared (and revoked) while the migration ran.
+    force_majeure: list[Declaration] = Field(default_factory=list)
     outcome_reason: str | None = None
     compensations: list[Undo] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)

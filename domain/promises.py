@@ -39,6 +39,29 @@ CUSTOMER_FACING = frozenset(
         PromiseName.ACTIVATION,
     }
 )
+# Clocks that force majeure stops: the customer's, but the visit, whose window is the
+# appointment itself (a visit that cannot happen is moved, and the move is recorded).
+STOPPABLE = CUSTOMER_FACING - {PromiseName.VISIT}
+
+
+# Each promise's window in the policy, to say it with its due time ("2 working days").
+POLICY_WINDOWS = {
+    PromiseName.CONFIRMATION: "confirmation",
+    PromiseName.TECHNICIAN_CONTACT: "technician_contact",
+    PromiseName.REBOOK: "technician_contact",
+    PromiseName.SERVICE_RESTORATION: "service_restoration",
+    PromiseName.TICKET_ACK: "ticket_ack",
+    PromiseName.CUT_OVER: "cut_over",
+    PromiseName.ACTIVATION: "activation",
+}
+
+
+def window_of(state: MigrationState, name: PromiseName) -> PromiseWindow | None:
+    """The window this migration gives a promise of this kind; None for the visit (its
+    window is the appointment itself)."""
+    field = POLICY_WINDOWS.get(name)
+    window: PromiseWindow | None = getattr(state.request.policy, field) if field else None
+    return window
 
 
 def open_on_calendar(
@@ -50,9 +73,13 @@ def open_on_calendar(
     if state.rules < CALENDAR_RULES:
         return open_promise(state.promises, name, now, due_at(now, window, None), key)
     calendar = state.request.calendar
-    due = due_at(now, window, calendar)
+    stops = force_majeure_pauses(state, name, now)
+    due = due_at(now, window, calendar, stops)
     warn = warning_at(now, due, window, calendar, state.request.policy.warn_at_share)
-    return open_promise(state.promises, name, now, due, key, warn_at=warn)
+    ledger = open_promise(state.promises, name, now, due, key, warn_at=warn)
+    if stops:
+        ledger[-1] = ledger[-1].model_copy(update={"pauses": stops})
+    return ledger
 
 
 def open_promise(
@@ -94,12 +121,37 @@ def restart_clock(
     pauses = [
         q if q.end is not None else q.model_copy(update={"end": max(at, q.start)}) for q in p.pauses
     ]
+    return _replace(state.promises, p, with_pauses(state, p, window, pauses))
+
+
+def with_pauses(
+    state: MigrationState, p: Promise, window: PromiseWindow, pauses: list[Pause]
+) -> Promise:
+    """The promise with these clock-stops, its due time (and warning) counted again from
+    its opening: each ended pause moves it by exactly the time it stopped the clock."""
     calendar = state.request.calendar
     due = due_at(p.opened_at, window, calendar, pauses)
     share = state.request.policy.warn_at_share
     warn = warning_at(p.opened_at, due, window, calendar, share) if p.warn_at else None
-    moved = p.model_copy(update={"pauses": pauses, "due_at": due, "warn_at": warn})
-    return _replace(state.promises, p, moved)
+    return p.model_copy(update={"pauses": pauses, "due_at": due, "warn_at": warn})
+
+
+def force_majeure_pauses(state: MigrationState, name: PromiseName, since: datetime) -> list[Pause]:
+    """The clock-stops a customer-facing promise opened at `since` starts with: every
+    declaration of force majeure in force from then on."""
+    if name not in STOPPABLE:
+        return []
+    return [
+        Pause(
+            start=max(d.start, since),
+            end=d.end,
+            reason=f"force majeure: {d.reason}",
+            by=d.by,
+            declaration=d.declaration_id,
+        )
+        for d in state.force_majeure
+        if d.revoked_at is None and d.end > since
+    ]
 
 
 def _warning(p: Promise) -> datetime | None:

@@ -40,6 +40,7 @@ PATHS = {
     "early_warning",
     "activation_clock_stopped",
     "calendar_learns_holidays",
+    "force_majeure",
 }
 
 

@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain import calendar as calendars
-    from domain import lifecycle, views
+    from domain import force_majeure, lifecycle, views
     from domain.commands import (
         AcknowledgeTicket,
         BookVisit,
@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.editing import UNDO_EFFECTS
     from domain.handlers import visits
-    from domain.models import CALENDAR_RULES, MigrationState, Ticket
+    from domain.models import CALENDAR_RULES, Declaration, MigrationState, Ticket
     from domain.views import Snapshot
     from domain.words import staff
     from workflows import effects, versions
@@ -58,6 +58,7 @@ class LineMigrationWorkflow:
             start.request,
             workflow.now(),
             rules=versions.rules(),
+            force_majeure=start.force_majeure,
         )
         self._lock = asyncio.Lock()  # serializes handlers that wait on field service
         self._in_flight = 0
@@ -193,6 +194,19 @@ class LineMigrationWorkflow:
     @acknowledge_ticket.validator
     def _check_acknowledge_ticket(self, cmd: AcknowledgeTicket) -> None:
         self._check(cmd)
+
+    # --- signals: fire-and-forget facts from the force-majeure registry --------------------
+
+    @workflow.signal(name=force_majeure.DECLARE_SIGNAL)
+    def declare_force_majeure(self, d: Declaration) -> None:
+        """Force majeure in the line's area: its customer clocks stop for the overlap."""
+        if self._state.rules >= CALENDAR_RULES:
+            self._commit(force_majeure.declare(self._state, d, workflow.now()), [])
+
+    @workflow.signal(name=force_majeure.REVOKE_SIGNAL)
+    def revoke_force_majeure(self, d: Declaration) -> None:
+        if self._state.rules >= CALENDAR_RULES:
+            self._commit(force_majeure.revoke(self._state, d.declaration_id, workflow.now()), [])
 
     # --- internals -------------------------------------------------------------------------
 

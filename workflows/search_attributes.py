@@ -26,6 +26,8 @@ NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 LINE_NUMBER = SearchAttributeKey.for_keyword("LineNumber")
 # Tickets not yet acknowledged: the field team's and care's queues find them.
 OPEN_TICKETS = SearchAttributeKey.for_keyword_list("OpenTickets")
+# Where the line is (a province code, a postcode district): force majeure finds migrations by it.
+AREA = SearchAttributeKey.for_keyword("Area")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     STAGE,
@@ -37,9 +39,13 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     NEXT_DEADLINE,
     LINE_NUMBER,
     OPEN_TICKETS,
+    AREA,
 )
 # Added after migrations were already running: published only by runs that know it.
-LATER_KEYS: dict[str, SearchAttributeKey[Any]] = {"open-tickets-attribute": OPEN_TICKETS}
+LATER_KEYS: dict[str, SearchAttributeKey[Any]] = {
+    "open-tickets-attribute": OPEN_TICKETS,
+    "promise-calendars": AREA,
+}
 
 _CLI_TYPES = {
     SearchAttributeIndexedValueType.KEYWORD: "Keyword",
@@ -74,18 +80,22 @@ def current(state: MigrationState) -> dict[str, SearchValue]:
         LINE_NUMBER.name: state.line_key,
         OPEN_TICKETS.name: [t.ticket_id for t in state.tickets if t.acknowledged_at is None]
         or None,
+        AREA.name: state.request.line.area,
     }
 
 
-def at_start(line_key: str, losing_operator: str, sales_agent: str) -> TypedSearchAttributes:
+def at_start(
+    line_key: str, losing_operator: str, sales_agent: str, area: str | None = None
+) -> TypedSearchAttributes:
     """Set with the start request, so a new migration is searchable before its first task."""
-    return TypedSearchAttributes(
-        [
-            SearchAttributePair(STAGE, Stage.PROPOSED.value),
-            SearchAttributePair(LOSING_OPERATOR, losing_operator),
-            SearchAttributePair(SALES_AGENT, sales_agent),
-            SearchAttributePair(ESCALATION_LEVEL, 0),
-            SearchAttributePair(WITHOUT_SERVICE, False),
-            SearchAttributePair(LINE_NUMBER, line_key),
-        ]
-    )
+    pairs: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(STAGE, Stage.PROPOSED.value),
+        SearchAttributePair(LOSING_OPERATOR, losing_operator),
+        SearchAttributePair(SALES_AGENT, sales_agent),
+        SearchAttributePair(ESCALATION_LEVEL, 0),
+        SearchAttributePair(WITHOUT_SERVICE, False),
+        SearchAttributePair(LINE_NUMBER, line_key),
+    ]
+    if area is not None:
+        pairs.append(SearchAttributePair(AREA, area))
+    return TypedSearchAttributes(pairs)

@@ -14,6 +14,7 @@ from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow, get_principal, writing
 from api.errors import ApiError
 from api.links import linked, web_ui_url
+from api.routes import force_majeure
 from api.schemas import (
     ERROR_RESPONSES,
     LineLookupIn,
@@ -57,7 +58,12 @@ async def start_migration(
         terms=terms,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
-    start = StartMigration(line_key=line_key, sales_agent=principal.subject, request=request)
+    start = StartMigration(
+        line_key=line_key,
+        sales_agent=principal.subject,
+        request=request,
+        force_majeure=await force_majeure.in_force(client, body.line.area),
+    )
     digest = hashing.request_hash(f"start/{principal.subject}", canonical(body))
     snap = await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
     return linked(settings, snap)

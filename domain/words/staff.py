@@ -54,18 +54,6 @@ def clock(t: datetime, zone: str | None = None) -> str:
     return t.astimezone(ZoneInfo(zone) if zone else UTC).strftime("%H:%M")
 
 
-# Each promise's window in the policy, to say it with its due time ("2 working days").
-POLICY_WINDOWS = {
-    PromiseName.CONFIRMATION: "confirmation",
-    PromiseName.TECHNICIAN_CONTACT: "technician_contact",
-    PromiseName.REBOOK: "technician_contact",
-    PromiseName.SERVICE_RESTORATION: "service_restoration",
-    PromiseName.TICKET_ACK: "ticket_ack",
-    PromiseName.CUT_OVER: "cut_over",
-    PromiseName.ACTIVATION: "activation",
-}
-
-
 def due_words(state: MigrationState, p: Promise) -> str:
     """A due time as people read it: "23:59 on Tuesday 28 December (Europe/Rome), 2 working
     days; paused 1 day: customer absent". Migrations from before calendars keep the ISO
@@ -75,8 +63,7 @@ def due_words(state: MigrationState, p: Promise) -> str:
         return ts(p.due_at)
     local = p.due_at.astimezone(calendar.zone)
     said = f"{local:%H:%M} on {local:%A} {local.day} {local:%B} ({calendar.time_zone})"
-    field = POLICY_WINDOWS.get(p.name)
-    window = getattr(state.request.policy, field) if field else None
+    window = promises.window_of(state, p.name)
     if window is not None:
         said += f", {in_words(window)}"
     stopped = sum(((q.end - q.start) for q in p.pauses if q.end is not None), timedelta(0))

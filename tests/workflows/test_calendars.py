@@ -18,7 +18,14 @@ from api.jurisdictions import all_terms
 from api.schemas import CalendarIn
 from domain.calendar import WorkingDays
 from domain.commands import Confirm, OpenTicket, ReportVisit, StartMigration
-from domain.models import FailureReason, PromiseName, PromiseStatus, Role, VisitOutcome
+from domain.models import (
+    Declaration,
+    FailureReason,
+    PromiseName,
+    PromiseStatus,
+    Role,
+    VisitOutcome,
+)
 from domain.worklist import Caller, items_for
 from tests.builders import CARE, LUCA, SALES, make_request
 from tests.workflows.fakes import FakeSystems
@@ -219,3 +226,36 @@ async def test_a_calendar_learns_next_years_holidays_before_it_counts_into_them(
     assert looked_up.count("calendar.extend") == 1
     await handle.terminate("recorded")
     await record(handle, "calendar_learns_holidays")
+
+
+async def test_force_majeure_signals_stop_and_restart_the_clocks(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    italy = resolve(CalendarIn(country="IT"), date.today())
+    request = make_request(calendar=italy, activation=WorkingDays(working_days=10))
+    handle = await start(env, worker, request)
+    await confirm(handle)
+    before = await handle.query(Wf.snapshot)
+    now = await env.get_current_time()
+    flood = Declaration(
+        declaration_id="fm-1",
+        area="MI",
+        start=now - timedelta(hours=1),
+        end=now + timedelta(days=3),
+        reason="flooding",
+        by="sofia",
+    )
+    await handle.signal(Wf.declare_force_majeure, flood)
+    await handle.signal(Wf.declare_force_majeure, flood)  # a retried fan-out: no change
+    stopped = await handle.query(Wf.snapshot)
+    activation = next(p for p in stopped.promises if p.name is PromiseName.ACTIVATION)
+    assert [q.declaration for q in activation.pauses] == ["fm-1"]
+    revoked = flood.model_copy(update={"revoked_at": now})
+    await handle.signal(Wf.revoke_force_majeure, revoked)
+    back = await handle.query(Wf.snapshot)
+    restarted = next(p for p in back.promises if p.name is PromiseName.ACTIVATION)
+    original = next(p for p in before.promises if p.name is PromiseName.ACTIVATION)
+    assert restarted.pauses == [] and restarted.due_at == original.due_at
+    assert activation.due_at > original.due_at
+    await handle.terminate("recorded")
+    await record(handle, "force_majeure")

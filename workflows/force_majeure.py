@@ -1,0 +1,130 @@
+"""The one registry of force-majeure declarations: supervisors declare and revoke through it,
+and it carries each to the running migrations of the area, durably (an activity retried
+until done); migrations that start later read what is in force when they start."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.force_majeure import ForceMajeureFanOut
+    from activities.messages import FanOut
+    from domain.commands import RefusalKind
+    from domain.models import Declaration, Model
+
+REGISTRY_ID = "force-majeure-registry"
+# Listing an area's migrations and signalling each: minutes for thousands of them.
+FAN_OUT_TIMEOUT = timedelta(minutes=10)
+FAN_OUT_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+)
+
+
+class Registry(Model):
+    """The registry's input: empty at first, its whole state across a continue-as-new."""
+
+    declarations: list[Declaration] = []
+    pending: list[Declaration] = []  # declared or revoked, not yet carried to migrations
+
+
+class Declare(Model):
+    area: str
+    start: datetime
+    end: datetime
+    reason: str
+    by: str
+
+
+class Revoke(Model):
+    declaration_id: str
+    by: str
+
+
+class Declarations(Model):
+    items: list[Declaration]
+
+
+@workflow.defn
+class ForceMajeureRegistry:
+    @workflow.init
+    def __init__(self, registry: Registry) -> None:
+        self._declarations = list(registry.declarations)
+        self._pending = list(registry.pending)
+
+    @workflow.run
+    async def run(self, registry: Registry) -> None:
+        while True:
+            await workflow.wait_condition(
+                lambda: bool(self._pending) or workflow.info().is_continue_as_new_suggested()
+            )
+            while self._pending:
+                d = self._pending[0]
+                await workflow.execute_activity_method(
+                    ForceMajeureFanOut.fan_out,
+                    FanOut(declaration=d),
+                    start_to_close_timeout=FAN_OUT_TIMEOUT,
+                    retry_policy=FAN_OUT_RETRY,
+                    summary=f"Force majeure {d.declaration_id} in {d.area}: "
+                    + ("revoked" if d.revoked_at else "declared"),
+                )
+                self._pending.pop(0)
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(
+                    Registry(declarations=self._declarations, pending=self._pending)
+                )
+
+    @workflow.query
+    def declarations(self) -> Declarations:
+        return Declarations(items=self._declarations)
+
+    @workflow.update
+    def declare(self, cmd: Declare) -> Declaration:
+        d = Declaration(
+            declaration_id=f"fm-{len(self._declarations) + 1}",
+            area=cmd.area,
+            start=cmd.start,
+            end=cmd.end,
+            reason=cmd.reason,
+            by=cmd.by,
+        )
+        self._declarations.append(d)
+        self._pending.append(d)
+        return d
+
+    @declare.validator
+    def _check_declare(self, cmd: Declare) -> None:
+        if cmd.end <= cmd.start:
+            raise ApplicationError(
+                "a declaration must end after it starts", type=RefusalKind.CONFLICT.value
+            )
+
+    @workflow.update
+    def revoke(self, cmd: Revoke) -> Declaration:
+        self._check_revoke(cmd)
+        revoked = next(d for d in self._declarations if d.declaration_id == cmd.declaration_id)
+        revoked = revoked.model_copy(update={"revoked_at": workflow.now()})
+        self._declarations = [
+            revoked if d.declaration_id == cmd.declaration_id else d for d in self._declarations
+        ]
+        self._pending.append(revoked)
+        return revoked
+
+    @revoke.validator
+    def _check_revoke(self, cmd: Revoke) -> None:
+        found = next(
+            (d for d in self._declarations if d.declaration_id == cmd.declaration_id), None
+        )
+        if found is None:
+            raise ApplicationError(
+                f"no declaration {cmd.declaration_id}", type=RefusalKind.NOT_FOUND.value
+            )
+        if found.revoked_at is not None:
+            raise ApplicationError(
+                f"{cmd.declaration_id} was already revoked at {found.revoked_at.isoformat()}",
+                type=RefusalKind.CONFLICT.value,
+            )

@@ -28,14 +28,18 @@ def booked(start: datetime) -> MigrationState:
     state = lifecycle.propose("mig-1", "run-1", "k", "dario", request, MONDAY, CALENDAR_RULES)
     state = lifecycle.line_validated(state, MONDAY, "order-1")
     state = run(state, Confirm(actor=SALES, channel="phone"), MONDAY)
-    book = BookVisit(
+    return run(state, booking(start, "wo-1"), MONDAY)
+
+
+def booking(start: datetime, work_order: str) -> BookVisit:
+    """Dispatch books luca for four hours from `start`."""
+    return BookVisit(
         actor=DISPATCH,
         technician_id="luca",
         window_start=start,
         window_end=start + 4 * HOUR,
-        work_order_id="wo-1",
+        work_order_id=work_order,
     )
-    return run(state, book, MONDAY)
 
 
 def activation(state: MigrationState) -> promises.Promise:
@@ -50,14 +54,7 @@ def missed(state: MigrationState, why: FailureReason, at: datetime) -> Migration
 
 
 def rebooked(state: MigrationState, start: datetime, at: datetime) -> MigrationState:
-    book = BookVisit(
-        actor=DISPATCH,
-        technician_id="luca",
-        window_start=start,
-        window_end=start + 4 * HOUR,
-        work_order_id="wo-2",
-    )
-    return run(state, book, at)
+    return run(state, booking(start, "wo-2"), at)
 
 
 def test_nobody_at_home_stops_the_clock_until_the_next_visit() -> None:

@@ -49,6 +49,10 @@ class StatusPage(Words):
     technician_comes: str  # {when}
     owner_will: str  # {who}, {what}, {by}
     case_escalated: str
+    clock_stopped: str  # {since}, {why}
+    clock_moved: str  # {by}, {why}
+    pause_customer: str
+    pause_force_majeure: str
     visit_moved: str  # {was}, {when}
     reinstating: str
     withdrawn: str  # {why}

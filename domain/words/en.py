@@ -79,6 +79,10 @@ EN = Catalogue(
         technician_comes="The technician comes to you {when}.",
         owner_will="{who} will {what} by {by}.",
         case_escalated=" — the case has gone to our managers, who are on it now",
+        clock_stopped=" — on hold since {since} ({why})",
+        clock_moved=" — moved to {by} after a pause ({why})",
+        pause_customer="you were not available for the visit",
+        pause_force_majeure="force majeure",
         visit_moved="Visit moved from {was} to {when}",
         reinstating="We asked your old operator to give you your line back; this page follows "
         "it until it works.",

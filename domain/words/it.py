@@ -87,6 +87,10 @@ IT = Catalogue(
         technician_comes="Il tecnico viene da te {when}.",
         owner_will="{who} deve {what} entro {by}.",
         case_escalated=" — il caso è passato ai responsabili, che se ne occupano ora",
+        clock_stopped=" — tempo sospeso dal {since} ({why})",
+        clock_moved=" — spostata a {by} dopo una sospensione ({why})",
+        pause_customer="non eri disponibile per la visita",
+        pause_force_majeure="forza maggiore",
         visit_moved="Visita spostata da {was} a {when}",
         reinstating="Abbiamo chiesto al tuo vecchio operatore di ridarti la linea; ti "
         "aggiorniamo qui finché non funziona.",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.models import Language, Model, PromiseName, PromiseStatus, Stage
+from domain.calendar import Pause
+from domain.models import Language, Model, Promise, PromiseName, PromiseStatus, Stage
 from domain.promises import CUSTOMER_FACING
 from domain.terms import Accrued
 from domain.views import Snapshot
@@ -123,8 +124,27 @@ def _promises(snap: Snapshot, now: datetime, voice: Voice) -> list[PromiseLine]:
         text = f"{catalogue.promises[p.name]}: {catalogue.status_page.promise_status[status]}"
         if broken and p.pending:
             text += catalogue.status_page.case_escalated
+        text += _clock(p, voice)
         lines.append(PromiseLine(what=p.name.value, status=status, due_at=p.due_at, words=text))
     return lines
+
+
+def _clock(p: Promise, voice: Voice) -> str:
+    """Whether the promise's clock is on hold, or was and moved its date, and why."""
+    said = voice.words.status_page
+    stopped = next((q for q in p.pauses if q.end is None), None)
+    if stopped is not None:
+        return said.clock_stopped.format(
+            since=voice.moment(stopped.start), why=_why(stopped, voice)
+        )
+    if p.pauses and p.pending:
+        return said.clock_moved.format(by=voice.moment(p.due_at), why=_why(p.pauses[-1], voice))
+    return ""
+
+
+def _why(pause: Pause, voice: Voice) -> str:
+    said = voice.words.status_page
+    return said.pause_force_majeure if pause.declaration else said.pause_customer
 
 
 def _moves(snap: Snapshot, voice: Voice) -> list[str]:

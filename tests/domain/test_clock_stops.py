@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain import compensation, lifecycle, promises
+from domain import compensation, lifecycle, promises, views
 from domain.calendar import Calendar, WorkingDays
 from domain.commands import BookVisit, Confirm, ReportVisit
 from domain.models import (
@@ -16,6 +16,7 @@ from domain.models import (
     PromiseName,
     VisitOutcome,
 )
+from domain.words.status_page import view
 from tests.builders import DISPATCH, LUCA, SALES, make_request, run
 
 UTC_CALENDAR = Calendar(country="GB", time_zone="UTC", years=(2027, 2027))  # no holidays
@@ -65,6 +66,9 @@ def test_nobody_at_home_stops_the_clock_until_the_next_visit() -> None:
     due = activation(state).due_at
     state = missed(state, FailureReason.CUSTOMER_ABSENT, MONDAY + DAY + 2 * HOUR)
     assert activation(state).paused
+    page = view(views.snapshot(state, MONDAY + DAY + 3 * HOUR), MONDAY + DAY + 3 * HOUR)
+    (line,) = [p.words for p in page.promises if p.what == "activation"]
+    assert line.endswith("tempo sospeso dal mar 2 mar 08:00 (non eri disponibile per la visita)")
     state = lifecycle.escalate(state, due + 5 * DAY).state  # long past: nothing breaks
     assert activation(state).breached_at is None  # (dispatch's late rebooking is another matter)
     assert all(a.what != "activation" for a in compensation.breakdown(state, due + 5 * DAY))

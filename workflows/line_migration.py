@@ -64,6 +64,7 @@ class LineMigrationWorkflow:
         self._in_flight = 0
         self._order_settled = False  # the losing operator's order is opened (or refused)
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
+        self._learning_holidays = False  # a calendar.extend is in flight
         self._visibility = Visibility(start.state, versions.published_keys())
 
     @workflow.run
@@ -74,7 +75,7 @@ class LineMigrationWorkflow:
         self._order_settled = True
         while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
             self._surface_bug()
-            await self._learn_holidays_ahead()
+            self._learn_holidays_ahead()
             self._apply_escalations()
             self._publish()
             if self._history_is_long():
@@ -238,18 +239,33 @@ class LineMigrationWorkflow:
             return
         self._state = lifecycle.line_validated(self._state, workflow.now(), receipt.reference)
 
-    async def _learn_holidays_ahead(self) -> None:
-        """Before a due time could be counted on days whose holidays the calendar does not
-        know, an activity resolves the next years (calendar rules only)."""
+    def _learn_holidays_ahead(self) -> None:
+        """Well before a due time could be counted on days whose holidays the calendar does
+        not know, an activity resolves the next years, in the background: the look-ahead
+        (180 days) is twice the longest window, and nothing waits for it, escalations least
+        of all (calendar rules only)."""
         calendar = self._state.request.calendar
-        if calendar is None or self._state.rules < CALENDAR_RULES:
+        if calendar is None or self._state.rules < CALENDAR_RULES or self._learning_holidays:
             return
         years = calendars.years_to_add(calendar, workflow.now())
         if years is None:
             return
-        found = await effects.more_holidays(self._state, years)
-        learnt = calendars.with_more_years(calendar, years, found.dates, found.source)
-        self._state = lifecycle.with_calendar(self._state, learnt)
+        self._learning_holidays = True
+        self._in_flight += 1
+        asyncio.create_task(self._learn_holidays(years))
+
+    async def _learn_holidays(self, years: tuple[int, int]) -> None:
+        try:
+            found = await effects.more_holidays(self._state, years)
+            calendar = self._state.request.calendar
+            assert calendar is not None
+            learnt = calendars.with_more_years(calendar, years, found.dates, found.source)
+            self._state = lifecycle.with_calendar(self._state, learnt)
+        except Exception as err:  # a bug, not an outage (the activity retries until done)
+            self._bug = err
+        finally:
+            self._learning_holidays = False
+            self._in_flight -= 1
 
     def _apply_escalations(self) -> None:
         """Breaches, escalations and early warnings due by now (a warning has no effect but

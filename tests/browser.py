@@ -18,7 +18,10 @@ DESKTOP: ViewportSize = {"width": 1400, "height": 1000}
 # What a person must see shows well within these on a loaded 2-core machine; a test waits for
 # it to show, never for a fixed time.
 SEEN_WITHIN_MS = 30_000
-LISTED_WITHIN_S = 60.0  # visibility (lists, worklists) trails a workflow by about a second
+LISTED_WITHIN_S = 90.0  # visibility (lists, worklists) trails a workflow by about a second
+# How long one load of such a page may take to draw its list before it is loaded again: a
+# shorter wait could reload a slow page forever without ever letting it draw.
+ONE_LOAD_MS = 10_000
 expect.set_options(timeout=SEEN_WITHIN_MS)
 # Headless, and quiet: this machine reaches no network, so Chromium's background calls
 # would only fail; as root it needs --no-sandbox.
@@ -47,7 +50,7 @@ async def reload_until_shown(page: Page, shown: Locator, url: str | None = None)
     while True:
         await (page.goto(url) if url else page.reload())
         try:
-            await expect(shown.first).to_be_attached(timeout=2_000)
+            await expect(shown.first).to_be_attached(timeout=ONE_LOAD_MS)
             return
         except AssertionError:
             if time.monotonic() > deadline:

@@ -8,12 +8,13 @@ in its history, so a new holiday list never moves a due time already decided.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MONDAY_TO_FRIDAY = (1, 2, 3, 4, 5)  # ISO weekdays
 END_OF_DAY = time(23, 59, 59)
@@ -63,9 +64,14 @@ class Calendar(Frozen):
     time_zone: str
     working_days: tuple[int, ...] = MONDAY_TO_FRIDAY
     working_hours: tuple[time, time] = (time(8), time(18))
-    holidays: tuple[date, ...] = ()  # public holidays, for every year in `years`
+    holidays: tuple[date, ...] = ()  # public holidays of every year in `years`, sorted
     years: tuple[int, int]  # first and last year the holidays were resolved for
     source: str = ""  # where the holidays came from (library and version), for the audit
+
+    @field_validator("holidays")
+    @classmethod
+    def _sorted(cls, holidays: tuple[date, ...]) -> tuple[date, ...]:
+        return tuple(sorted(set(holidays)))  # what the binary search relies on
 
     @model_validator(mode="after")
     def _sane(self) -> Calendar:
@@ -82,7 +88,12 @@ class Calendar(Frozen):
         return ZoneInfo(self.time_zone)
 
     def is_working_day(self, day: date) -> bool:
-        return day.isoweekday() in self.working_days and day not in set(self.holidays)
+        return day.isoweekday() in self.working_days and not self._is_holiday(day)
+
+    def _is_holiday(self, day: date) -> bool:
+        """A binary search of the sorted holidays: the due-time loops ask once per day."""
+        i = bisect_left(self.holidays, day)
+        return i < len(self.holidays) and self.holidays[i] == day
 
     def working_spans(self, day: date) -> tuple[datetime, datetime] | None:
         """The working hours of a working day, as aware instants; None on a day off."""

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     notifications_url: str = f"{SIMULATORS}/notifications"
     payments_url: str = f"{SIMULATORS}/payments"
     http_timeout_s: float = 10.0
+    # How long field service holds a slot for a booking before freeing it, sent with each
+    # hold (the booking confirms it at once; a worker lost in between leaves it to expire).
+    slot_hold_s: float = 15 * 60
+    # Field service's technicians per area (the simulator's roster).
+    field_service_roster: Path = Path("config/field-service.toml")
 
     # Development bearer tokens; ignored when ENVIRONMENT=production.
     api_tokens_file: Path = Path("config/dev-tokens.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -33,7 +34,9 @@ def build(
         )
     }
     gateway = LosingOperatorGateway(clients[settings.losing_operator_url])
-    field = FieldService(clients[settings.field_service_url])
+    field = FieldService(
+        clients[settings.field_service_url], timedelta(seconds=settings.slot_hold_s)
+    )
     links = StatusLinks.parse(
         settings.status_link_keys.get_secret_value(), settings.status_link_key_id
     )
@@ -44,6 +47,9 @@ def build(
         gateway.request_release,
         gateway.cancel_order,
         gateway.request_reinstatement,
+        field.search_slots,
+        field.reserve_slot,
+        field.reserve_window,
         field.book_visit,
         field.cancel_visit,
         field.forward_ticket,

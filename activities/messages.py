@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from domain.models import Declaration
+from domain.models import Declaration, Slot
 
 
 class ExternalCall(BaseModel):
@@ -31,6 +31,35 @@ class VisitOrder(ExternalCall):
     window_end: datetime
     address: str
     revision: int
+
+
+class SlotSearch(BaseModel):
+    """Free slots in an area from a day on, never on the migration's days off (a read)."""
+
+    area: str
+    first_day: date
+    count: int
+    non_working: list[date]
+
+
+class SlotList(BaseModel):
+    slots: list[Slot]
+
+
+class SlotReservation(ExternalCall):
+    """Hold one slot of an offer and confirm it for the migration's work order (a move
+    frees the work order's earlier unit)."""
+
+    work_order: str
+    slot_id: str
+    address: str
+    revision: int
+
+
+class WindowReservation(VisitOrder):
+    """A manual booking: this technician for this window, if he is free then."""
+
+    work_order: str
 
 
 class TicketForward(ExternalCall):

@@ -26,6 +26,8 @@ from api.schemas import (
     LineReleaseIn,
     ServiceLossIn,
     ServiceRestoredIn,
+    SlotChoiceIn,
+    SlotOffersIn,
     TicketIn,
     VisitIn,
     WithdrawalIn,
@@ -33,11 +35,13 @@ from api.schemas import (
 from api.workflow_calls import Update, act
 from domain.commands import (
     AcknowledgeTicket,
+    BookSlot,
     BookVisit,
     Command,
     Confirm,
     ConfirmLineRelease,
     ConfirmServiceRestored,
+    OfferSlots,
     OpenTicket,
     ReportServiceLoss,
     ReportVisit,
@@ -142,17 +146,55 @@ WITHDRAW = StaffAction(
     offered=_stage_in(*BEFORE_ACTIVATION),
 )
 
+SLOT_OFFERS = StaffAction(
+    name="slot-offers",
+    body=SlotOffersIn,
+    command=OfferSlots,
+    update=Wf.offer_slots,
+    roles=frozenset({Role.DISPATCH, Role.CARE}),
+    path="/slot-offers",
+    tags=("dispatch", "care"),
+    doc="Ask field service for free slots on the line's working days, from the day the "
+    "customer asked for: the offer is recorded (its earliest slot counts if the customer "
+    "later chooses another) and is what a booking chooses from.",
+    form="slot-offers",
+    label="Available slots",
+    done="Slots offered.",
+    offered=_stage_in(Stage.CONFIRMED, Stage.SCHEDULED),
+    status_code=201,
+)
+
+APPOINTMENT = StaffAction(
+    name="appointment",
+    body=SlotChoiceIn,
+    command=BookSlot,
+    update=Wf.book_slot,
+    roles=frozenset({Role.DISPATCH, Role.CARE}),
+    path="/appointment",
+    tags=("dispatch", "care"),
+    doc="Book the visit into a slot of the latest offer, move it, or rebook a failed one: "
+    "field service holds and confirms the slot and assigns the technician. A slot taken "
+    "meanwhile answers 409 with fresh slots in `error.details.slots`.",
+    form="appointment",
+    label="Book the visit",
+    done="Visit booked.",
+    offered=lambda snap: (
+        snap.stage in (Stage.CONFIRMED, Stage.SCHEDULED) and snap.slot_offer is not None
+    ),
+)
+
 BOOK = StaffAction(
     name="book",
     body=AppointmentIn,
     command=BookVisit,
     update=Wf.book_visit,
-    roles=frozenset({Role.DISPATCH}),
-    path="/appointment",
-    tags=("dispatch",),
-    doc="Book the visit, move it, or rebook a failed one: a move is recorded, never hidden.",
+    roles=frozenset({Role.SUPERVISOR}),
+    path="/appointment/manual",
+    tags=("supervisors and auditors",),
+    doc="Emergencies: book (or move) the visit for a named technician and window. Field "
+    "service still reserves him, and refuses (409) if he is booked elsewhere then.",
     form="book",
-    label="Visit booking",
+    label="Manual booking (emergency)",
     done="Visit booked.",
     offered=_stage_in(Stage.CONFIRMED, Stage.SCHEDULED),
 )
@@ -254,13 +296,15 @@ ACKNOWLEDGE = StaffAction(
 ACTIONS: tuple[StaffAction[Any, Any, Any], ...] = (
     # In the order the console offers them: the step that moves the migration first.
     VISIT,
-    BOOK,
+    APPOINTMENT,
+    SLOT_OFFERS,
     CONFIRM,
     LINE_RELEASE,
     SERVICE_RESTORED,
     SERVICE_LOSS,
     TICKET,
     WITHDRAW,
+    BOOK,
     ACKNOWLEDGE,
 )
 BY_FORM = {a.form: a for a in ACTIONS}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
@@ -204,6 +204,11 @@ class MigrationIn(Body):
     language: Language = Field(
         Language.IT, description="of every message to the customer and of his status page"
     )
+    requested_start_date: date | None = Field(
+        None,
+        description="the earliest day the customer wants the technician: slots are offered "
+        "from it (default: today)",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -246,6 +251,18 @@ class AppointmentIn(Body):
         if self.window_end <= datetime.now(UTC):
             raise ValueError("the visit window must lie in the future")
         return self
+
+
+class SlotOffersIn(Body):
+    count: int = Field(6, ge=1, le=20, description="how many free slots to offer")
+
+
+class SlotChoiceIn(Body):
+    slot_id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        description="one of the latest offer's slots (POST slot-offers, GET slots)",
+        examples=["RM.2026-12-08.am"],
+    )
 
 
 class VisitIn(Body):

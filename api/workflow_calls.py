@@ -73,7 +73,8 @@ async def temporal_errors(migration_id: str) -> AsyncIterator[None]:
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
             status, code = REFUSALS[cause.type]
-            raise ApiError(status, code, cause.message) from err
+            details = cause.details[0] if cause.details else None  # e.g. fresh slots
+            raise ApiError(status, code, cause.message, details) from err
         raise ApiError(409, "conflict", str(cause or err)) from err
     except WorkflowUpdateRPCTimeoutOrCancelledError as err:
         raise ApiError(

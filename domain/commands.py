@@ -15,6 +15,7 @@ from domain.models import (
     Model,
     Money,
     RestoredHow,
+    Slot,
     Stage,
     VisitOutcome,
 )
@@ -44,6 +45,31 @@ class BookVisit(Command):
     window_start: datetime
     window_end: datetime
     work_order_id: str | None = None
+
+
+class OfferSlots(Command):
+    """Ask field service for free slots; recorded with what it found (the workflow fills
+    in `slots` from its answer), so the earliest time offered is on the record."""
+
+    count: int = 6
+    slots: list[Slot] = []
+
+
+class Booked(Model):
+    """What field service confirmed for a slot: the technician it assigned, and the window."""
+
+    technician_id: str
+    window_start: datetime
+    window_end: datetime
+    work_order_id: str
+
+
+class BookSlot(Command):
+    """Book (or move) the visit into a slot of the latest offer; decided once field service
+    has held and confirmed it (the workflow fills in `booked`)."""
+
+    slot_id: str
+    booked: Booked | None = None
 
 
 class ReportVisit(Command):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -103,6 +103,10 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Who acts from the status page: the customer himself, through his link.
+CUSTOMER_ROLE = "customer"
+
+
 class Actor(Model):
     """Who acted: always the authenticated subject, never a field a client can set."""
 
@@ -154,6 +158,8 @@ class MigrationRequest(Model):
     calendar: Calendar | None = None
     # The jurisdiction's compensation tables (and default windows), likewise recorded.
     terms: Terms | None = None
+    # The earliest day the customer wants the technician (slots are searched from it).
+    requested_start_date: date | None = None
 
 
 class Replan(Model):
@@ -222,6 +228,32 @@ class Appointment(Model):
     work_order_id: str
 
 
+class Slot(Model):
+    """A visit window field service has free capacity for (a morning or an afternoon)."""
+
+    slot_id: str
+    start: datetime
+    end: datetime
+
+
+class SlotOffer(Model):
+    """Slots field service offered for the visit, as offered: the earliest one counts when
+    the customer chooses a later one (the activation clock stops for the difference)."""
+
+    offer_id: str
+    offered_at: datetime
+    by: str
+    role: str
+    slots: list[Slot]
+
+    @property
+    def earliest(self) -> Slot | None:
+        return min(self.slots, key=lambda s: s.start, default=None)
+
+    def slot(self, slot_id: str) -> Slot | None:
+        return next((s for s in self.slots if s.slot_id == slot_id), None)
+
+
 class VisitMove(Model):
     """A booked visit moved to another window: the customer sees both."""
 
@@ -282,6 +314,9 @@ LEGACY_RULES = 1
 RAINY_DAY_RULES = 2
 CUSTOMER_NOTICE_RULES = 3  # and a message to the customer when a promise to him breaks
 CALENDAR_RULES = 4  # and windows counted on the migration's calendar
+# And visits booked from field service's capacity: slots offered, the earliest counted, a
+# manual booking reserving capacity too, a move by the customer owing him nothing.
+SLOT_RULES = 5
 
 
 class MigrationState(Model):
@@ -319,6 +354,9 @@ class MigrationState(Model):
     idempotency: dict[str, str] = Field(default_factory=dict)
     rules: int = LEGACY_RULES
     reinstatement_requested: bool = False
+    # The latest slots offered for the visit, and how many offers were made (their ids).
+    slot_offer: SlotOffer | None = None
+    offers_made: int = 0
 
     @property
     def customer_without_service(self) -> bool:

@@ -34,6 +34,21 @@ class Owner(Model):
     due_at: datetime | None
 
 
+class SlotView(Model):
+    slot_id: str
+    start: datetime
+    end: datetime
+    label: str  # "Tue 8 Dec, morning 08:00–13:00", in the line's zone
+
+
+class OfferView(Model):
+    """The latest slots offered, as dispatch, care and the customer choose from them."""
+
+    offer_id: str
+    offered_at: datetime
+    slots: list[SlotView]
+
+
 class Snapshot(Model):
     """Everything a person may need to know about one migration, derived from its state."""
 
@@ -75,6 +90,7 @@ class Snapshot(Model):
     time_zone: str | None = (
         None  # the line's calendar's; None: a migration from before calendars (Italian)
     )
+    slot_offer: OfferView | None = None  # the latest slots offered for the visit
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
     customer_status_url: str | None = None  # the customer's status link, filled in likewise
 
@@ -144,6 +160,27 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         reinstatement_requested=state.reinstatement_requested,
         outcome_reason=state.outcome_reason,
         timeline=state.timeline,
+        slot_offer=offer_view(state),
+    )
+
+
+def offer_view(state: MigrationState) -> OfferView | None:
+    offer = state.slot_offer
+    if offer is None:
+        return None
+    zone = state.request.calendar.time_zone if state.request.calendar else None
+    return OfferView(
+        offer_id=offer.offer_id,
+        offered_at=offer.offered_at,
+        slots=[
+            SlotView(
+                slot_id=s.slot_id,
+                start=s.start,
+                end=s.end,
+                label=staff.slot_label(s.start, s.end, zone),
+            )
+            for s in offer.slots
+        ],
     )
 
 

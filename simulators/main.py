@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Body, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from settings import get_settings
+from simulators.capacity import Capacity, Refused, load_roster
 from simulators.recorder import CallRecord, FaultSpec, Recorder, System
 
 log = logging.getLogger("simulators")
 Key = Annotated[str, Header(alias="Idempotency-Key", min_length=1)]
 Payload = Annotated[dict[str, Any], Body()]
 
+DEFAULT_HOLD_S = 15 * 60
 # Bounded retries for the release callback: the API may be restarting.
 CALLBACK_ATTEMPTS = 10
 CALLBACK_BACKOFF_S = 1.0
@@ -37,6 +41,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = FastAPI(title="External systems simulator", lifespan=lifespan)
 app.state.recorder = Recorder()
+app.state.capacity = Capacity(load_roster(get_settings().field_service_roster))
 app.state.callbacks = set()
 
 
@@ -55,7 +60,7 @@ async def effect(
 ) -> JSONResponse:
     """Answer a call once per key: faults first, then dedupe, then the effect itself."""
     rec = recorder(request)
-    status = await rec.trouble(system)
+    status = await rec.trouble(system, action)
     if status is not None:
         return JSONResponse({"detail": f"{system.value} injected fault"}, status_code=status)
     previous = rec.seen(system, key)
@@ -149,6 +154,7 @@ field = APIRouter(prefix="/field-service", tags=["field service"])
 
 @field.post("/visits")
 async def book_visit(request: Request, key: Key, body: Payload) -> JSONResponse:
+    """Migrations from before slot booking: a visit recorded with no capacity check."""
     return await effect(request, System.FIELD_SERVICE, "book_visit", key, body)
 
 
@@ -156,7 +162,138 @@ async def book_visit(request: Request, key: Key, body: Payload) -> JSONResponse:
 async def cancel_visit(
     request: Request, migration_id: str, key: Key, body: Payload
 ) -> JSONResponse:
-    return await effect(request, System.FIELD_SERVICE, "cancel_visit", key, body)
+    answer = await effect(request, System.FIELD_SERVICE, "cancel_visit", key, body)
+    if answer.status_code < 300:
+        capacity(request).cancel(migration_id)
+    return answer
+
+
+class SlotSearchIn(BaseModel):
+    area: str
+    first_day: date
+    count: int = Field(ge=1, le=50)
+    non_working: list[date] = []
+
+
+@field.post("/slots/search")
+async def search_slots(request: Request, search: SlotSearchIn) -> JSONResponse:
+    """Free slots from capacity (a read: nothing held, nothing recorded)."""
+    status = await recorder(request).trouble(System.FIELD_SERVICE, "search_slots")
+    if status is not None:
+        return JSONResponse({"detail": "field_service injected fault"}, status_code=status)
+    try:
+        found = capacity(request).search(
+            search.area, search.first_day, search.count, set(search.non_working), _now()
+        )
+    except Refused as err:
+        return JSONResponse({"detail": err.reason}, status_code=err.status)
+    return JSONResponse({"slots": found})
+
+
+@field.post("/holds")
+async def hold(request: Request, key: Key, body: Payload) -> JSONResponse:
+    """Hold a unit of the slot for `hold_s` seconds; unconfirmed, it is freed again."""
+    ttl = timedelta(seconds=float(body.get("hold_s", DEFAULT_HOLD_S)))
+    return await capacity_effect(
+        request,
+        "hold",
+        key,
+        body,
+        lambda cap, now: cap.hold(
+            key, str(body["slot_id"]), str(body["work_order"]), str(body["migration_id"]), ttl, now
+        ),
+    )
+
+
+@field.post("/holds/{hold_id}/confirm")
+async def confirm_hold(request: Request, hold_id: str, key: Key, body: Payload) -> JSONResponse:
+    """Confirm a live hold: the technician is assigned, the work order's earlier unit freed."""
+    return await capacity_effect(
+        request, "confirm_hold", key, body, lambda cap, now: cap.confirm(key, hold_id, now)
+    )
+
+
+@field.post("/holds/{hold_id}/release", status_code=204)
+async def release_hold(request: Request, hold_id: str) -> None:
+    capacity(request).release(hold_id)
+
+
+@field.post("/reservations")
+async def reserve(request: Request, key: Key, body: Payload) -> JSONResponse:
+    """A manual booking: this technician for this window, if he is free then."""
+    return await capacity_effect(
+        request,
+        "reserve",
+        key,
+        body,
+        lambda cap, now: cap.reserve(
+            key,
+            str(body["work_order"]),
+            str(body["migration_id"]),
+            str(body["technician_id"]),
+            datetime.fromisoformat(str(body["window_start"])),
+            datetime.fromisoformat(str(body["window_end"])),
+            now,
+        ),
+    )
+
+
+@field.get("/bookings")
+async def bookings(request: Request, technician_id: str | None = None) -> list[dict[str, str]]:
+    """Confirmed visits still standing (control: what field service has on its books)."""
+    return [
+        {**r.answer(), "migration_id": r.migration_id, "work_order": r.work_order}
+        for r in capacity(request).booked(technician_id)
+    ]
+
+
+@field.get("/slots/{slot_id}")
+async def slot_units(request: Request, slot_id: str) -> dict[str, Any]:
+    """How many units of a slot are free now (control)."""
+    cap = capacity(request)
+    try:
+        area, start, end = cap.slot_window(slot_id)
+    except Refused as err:
+        return {"slot_id": slot_id, "error": err.reason}
+    free = cap.free(area, start, end, _now())
+    return {
+        "slot_id": slot_id,
+        "free_units": len(free),
+        "technicians": len(cap.roster[area].technicians),
+    }
+
+
+async def capacity_effect(
+    request: Request,
+    action: str,
+    key: str,
+    body: dict[str, Any],
+    do: Callable[[Capacity, datetime], dict[str, str]],
+) -> JSONResponse:
+    """A capacity change, once per key: faults first, then the change, checked and made in
+    one step (nothing awaits in between), then recorded."""
+    rec = recorder(request)
+    status = await rec.trouble(System.FIELD_SERVICE, action)
+    if status is not None:
+        return JSONResponse({"detail": "field_service injected fault"}, status_code=status)
+    previous = rec.seen(System.FIELD_SERVICE, key)
+    if previous is not None:
+        return JSONResponse(previous.response, status_code=201)
+    try:
+        answer = do(capacity(request), _now())
+    except Refused as err:
+        return JSONResponse({"detail": err.reason}, status_code=err.status)
+    rec.record(System.FIELD_SERVICE, action, key, body, answer)
+    return JSONResponse(answer, status_code=201)
+
+
+def capacity(request: Request) -> Capacity:
+    found: Capacity = request.app.state.capacity
+    return found
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 @field.post("/tickets")

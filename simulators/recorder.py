@@ -42,6 +42,9 @@ class FaultSpec(BaseModel):
         default_factory=list, description="losing operator: codes that do not match the line"
     )
     release_callback_delay_s: float | None = Field(None, ge=0, le=600)
+    action: str | None = Field(
+        None, description="only calls of this action (e.g. `confirm_hold`) are caught"
+    )
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Faults:
     hang_next: int = 0
     hang_s: float = 0.0
     latency_s: float = 0.0
+    action: str | None = None
 
 
 @dataclass
@@ -63,7 +67,7 @@ class Recorder:
 
     def inject(self, spec: FaultSpec) -> None:
         self.faults[spec.system] = Faults(
-            spec.fail_next, spec.status, spec.hang_next, spec.hang_s, spec.latency_s
+            spec.fail_next, spec.status, spec.hang_next, spec.hang_s, spec.latency_s, spec.action
         )
         self.rejected_codes |= set(spec.reject_migration_codes)
         if spec.release_callback_delay_s is not None:
@@ -74,10 +78,10 @@ class Recorder:
         self.rejected_codes.clear()
         self.release_callback_delay_s = None
 
-    async def trouble(self, system: System) -> int | None:
+    async def trouble(self, system: System, action: str) -> int | None:
         """Apply injected faults; the status to answer instead of the real one, if any."""
         f = self.faults.get(system)
-        if f is None:
+        if f is None or f.action not in (None, action):
             return None
         if f.latency_s:
             await asyncio.sleep(f.latency_s)

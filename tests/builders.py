@@ -27,11 +27,15 @@ OPERATOR = Actor(subject="telecom-gateway", role="operator")
 
 
 def make_request(
-    code: str = "TIM12345", calendar: Calendar | None = None, **policy: Any
+    code: str = "TIM12345",
+    calendar: Calendar | None = None,
+    area: str | None = "RM",
+    **policy: Any,
 ) -> MigrationRequest:
+    line = Line(number="+390612345678", address="Via Roma 1, Roma", migration_code=code, area=area)
     return MigrationRequest(
         customer=Customer(name="Mario Rossi", phone="+393331234567", email="m@example.it"),
-        line=Line(number="+390612345678", address="Via Roma 1, Roma", migration_code=code),
+        line=line,
         losing_operator="telecom",
         offer="fibra-1000",
         policy=MigrationPolicy(**policy),

@@ -41,6 +41,11 @@ PATHS = {
     "activation_clock_stopped",
     "calendar_learns_holidays",
     "force_majeure",
+    "slot_booked",
+    "slot_lost_then_rebooked",
+    "earliest_slot_declined",
+    "moved_by_customer_then_dispatch",
+    "manual_booking_reserves",
 }
 
 

@@ -4,7 +4,7 @@ which key, timeouts and retries. Runs inside the workflow sandbox."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, assert_never
 
 from temporalio import workflow
@@ -26,13 +26,18 @@ with workflow.unsafe.imports_passed_through():
         MandateRequest,
         OrderRef,
         Receipt,
+        SlotList,
+        SlotReservation,
+        SlotSearch,
         TicketForward,
         VisitOrder,
+        WindowReservation,
     )
     from activities.notifications import Notifications
     from activities.payments import Payments
-    from domain.commands import BookVisit, Effect, EffectKind
-    from domain.models import Escalation, MigrationState
+    from domain.commands import Booked, BookVisit, Effect, EffectKind
+    from domain.handlers import slots
+    from domain.models import SLOT_RULES, Escalation, MigrationState, Slot
 
 # One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
 # with a crashed worker waits before it is retried elsewhere.
@@ -45,6 +50,11 @@ ESCALATION_RETRY = RetryPolicy(
 )
 # Dispatch waits for the booking's answer: past this it gets an error and can try again.
 BOOKING_DEADLINE = timedelta(minutes=2)
+BOOKING_CALL: dict[str, Any] = {
+    "start_to_close_timeout": CALL_TIMEOUT,
+    "schedule_to_close_timeout": BOOKING_DEADLINE,
+    "retry_policy": RETRY,
+}
 
 
 async def more_holidays(state: MigrationState, years: tuple[int, int]) -> Holidays:
@@ -83,27 +93,82 @@ async def open_order(state: MigrationState) -> Receipt:
     )
 
 
-async def book_visit(state: MigrationState, cmd: BookVisit, revision: int) -> Receipt:
-    return await workflow.execute_activity_method(
-        FieldService.book_visit,
-        VisitOrder(
-            migration_id=state.migration_id,
-            idempotency_key=idempotency_key(state, f"visit-{revision}"),
-            technician_id=cmd.technician_id,
-            window_start=cmd.window_start,
-            window_end=cmd.window_end,
-            address=state.request.line.address,
-            revision=revision,
-        ),
-        start_to_close_timeout=CALL_TIMEOUT,
-        schedule_to_close_timeout=BOOKING_DEADLINE,
-        retry_policy=RETRY,
-        summary=_with_key(
-            f"{'Book' if revision == 1 else 'Move or rebook'} the visit for technician "
-            f"{cmd.technician_id}: {cmd.window_start.isoformat()} to {cmd.window_end.isoformat()}",
-            idempotency_key(state, f"visit-{revision}"),
-        ),
+async def book_visit(state: MigrationState, cmd: BookVisit, revision: int) -> str:
+    """A manual booking; from the slot rules on it reserves the technician at field service
+    (refused if he is busy then). Field service's work order reference comes back."""
+    key = idempotency_key(state, f"visit-{revision}")
+    order = VisitOrder(
+        migration_id=state.migration_id,
+        idempotency_key=key,
+        technician_id=cmd.technician_id,
+        window_start=cmd.window_start,
+        window_end=cmd.window_end,
+        address=state.request.line.address,
+        revision=revision,
     )
+    summary = _with_key(
+        f"{'Book' if revision == 1 else 'Move or rebook'} the visit for technician "
+        f"{cmd.technician_id}: {cmd.window_start.isoformat()} to {cmd.window_end.isoformat()}",
+        key,
+    )
+    if state.rules < SLOT_RULES:
+        receipt: Receipt = await workflow.execute_activity_method(
+            FieldService.book_visit, order, summary=summary, **BOOKING_CALL
+        )
+        return receipt.reference
+    reservation = WindowReservation(**order.model_dump(), work_order=work_order(state))
+    booked: Booked = await workflow.execute_activity_method(
+        FieldService.reserve_window, reservation, summary=summary, **BOOKING_CALL
+    )
+    return booked.work_order_id
+
+
+async def search_slots(state: MigrationState, count: int, now: datetime) -> SlotList:
+    """Free slots in the line's area from the day asked for, on its working days only (a
+    read, recorded in history)."""
+    area = state.request.line.area
+    assert area is not None  # refused before: no area, no slots
+    first = slots.search_from(state, now)
+    search = SlotSearch(
+        area=area,
+        first_day=first,
+        count=count,
+        non_working=slots.non_working_dates(state.request.calendar, first, slots.SEARCH_DAYS),
+    )
+    return await workflow.execute_activity_method(
+        FieldService.search_slots,
+        search,
+        summary=f"Search {count} free slots in area {area} from {first.isoformat()}",
+        **BOOKING_CALL,
+    )
+
+
+async def reserve_slot(state: MigrationState, slot: Slot, revision: int) -> Booked:
+    """Hold and confirm one slot for this migration's work order; a retry is the same hold."""
+    key = idempotency_key(state, f"visit-{revision}-{slot.slot_id}")
+    reservation = SlotReservation(
+        migration_id=state.migration_id,
+        idempotency_key=key,
+        work_order=work_order(state),
+        slot_id=slot.slot_id,
+        address=state.request.line.address,
+        revision=revision,
+    )
+    return await workflow.execute_activity_method(
+        FieldService.reserve_slot,
+        reservation,
+        summary=_with_key(
+            f"{'Book' if revision == 1 else 'Move or rebook'} the visit into slot "
+            f"{slot.slot_id}: {slot.start.isoformat()} to {slot.end.isoformat()}",
+            key,
+        ),
+        **BOOKING_CALL,
+    )
+
+
+def work_order(state: MigrationState) -> str:
+    """Field service's work order: one per migration run chain, each booking a revision."""
+    return f"{state.migration_id}/{state.chain_id}"
 
 
 async def carry_out(state: MigrationState, effect: Effect) -> Receipt:

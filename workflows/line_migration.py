@@ -20,12 +20,14 @@ with workflow.unsafe.imports_passed_through():
     from domain import force_majeure, lifecycle, views
     from domain.commands import (
         AcknowledgeTicket,
+        BookSlot,
         BookVisit,
         Command,
         Confirm,
         ConfirmLineRelease,
         ConfirmServiceRestored,
         Effect,
+        OfferSlots,
         OpenTicket,
         Outcome,
         ReportServiceLoss,
@@ -34,9 +36,9 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from domain.editing import UNDO_EFFECTS
-    from domain.handlers import visits
+    from domain.handlers import slots, visits
     from domain.models import CALENDAR_RULES, Declaration, MigrationState, Ticket
-    from domain.views import Snapshot
+    from domain.views import OfferView, Snapshot
     from domain.words import staff
     from workflows import effects, versions
     from workflows.visibility import Visibility
@@ -129,19 +131,55 @@ class LineMigrationWorkflow:
             self._check(cmd)
             revision = visits.next_visit_revision(self._state)
             try:
-                order = await effects.book_visit(self._state, cmd, revision)
+                work_order = await effects.book_visit(self._state, cmd, revision)
             except ActivityError as err:
-                raise ApplicationError(
-                    f"field service did not book the visit: {effects.reason(err)}",
-                    type="conflict",
-                    non_retryable=True,
-                ) from err
-            accepted = cmd.model_copy(update={"work_order_id": order.reference})
+                raise _no_answer(err) from err
+            accepted = cmd.model_copy(update={"work_order_id": work_order})
             return self._decide(accepted)
 
     @book_visit.validator
     def _check_book_visit(self, cmd: BookVisit) -> None:
         self._check(cmd)
+
+    @workflow.update
+    async def offer_slots(self, cmd: OfferSlots) -> OfferView:
+        """Ask field service for free slots and record them, as offered (slot rules)."""
+        async with self._lock:
+            self._check(cmd)
+            return await self._offer(cmd)
+
+    @offer_slots.validator
+    def _check_offer_slots(self, cmd: OfferSlots) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def book_slot(self, cmd: BookSlot) -> Snapshot:
+        """Book or move the visit into a slot of the latest offer: field service holds and
+        confirms it first. A slot lost meanwhile is refused with a fresh offer."""
+        async with self._lock:
+            self._check_slot(cmd)
+            offer = self._state.slot_offer
+            slot = offer.slot(cmd.slot_id) if offer else None
+            assert offer is not None and slot is not None  # refused otherwise
+            revision = visits.next_visit_revision(self._state)
+            try:
+                booked = await effects.reserve_slot(self._state, slot, revision)
+            except ActivityError as err:
+                if not effects.is_refusal(err):
+                    raise _no_answer(err) from err
+                fresh = await self._offer(OfferSlots(actor=cmd.actor, count=len(offer.slots)))
+                raise ApplicationError(
+                    f"the slot {slot.slot_id} is no longer free ({effects.reason(err)}): "
+                    "choose one of the fresh slots",
+                    fresh.model_dump(mode="json"),
+                    type="conflict",
+                    non_retryable=True,
+                ) from err
+            return self._decide(cmd.model_copy(update={"booked": booked}))
+
+    @book_slot.validator
+    def _check_book_slot(self, cmd: BookSlot) -> None:
+        self._check_slot(cmd)
 
     @workflow.update
     async def report_visit(self, cmd: ReportVisit) -> Snapshot:
@@ -215,6 +253,23 @@ class LineMigrationWorkflow:
         refusal = lifecycle.refusal(self._state, cmd)
         if refusal is not None:
             raise ApplicationError(refusal.reason, type=refusal.kind.value, non_retryable=True)
+
+    def _check_slot(self, cmd: BookSlot) -> None:
+        """The command's own refusal, then whether the customer may still move it himself."""
+        self._check(cmd)
+        late = slots.too_late_to_move(self._state, cmd.actor, workflow.now())
+        if late is not None:
+            raise ApplicationError(late.reason, type=late.kind.value, non_retryable=True)
+
+    async def _offer(self, cmd: OfferSlots) -> OfferView:
+        try:
+            found = await effects.search_slots(self._state, cmd.count, workflow.now())
+        except ActivityError as err:
+            raise _no_answer(err, "offer slots") from err
+        self._decide(cmd.model_copy(update={"slots": found.slots}))
+        offer = views.offer_view(self._state)
+        assert offer is not None  # just recorded
+        return offer
 
     def _decide(self, cmd: Command) -> Snapshot:
         self._check(cmd)  # again: the state may have moved while this handler waited
@@ -345,3 +400,12 @@ class LineMigrationWorkflow:
                 line_key=s.line_key, sales_agent=s.sales_agent, request=s.request, state=s
             )
         )
+
+
+def _no_answer(err: ActivityError, what: str = "book the visit") -> ApplicationError:
+    """Field service refused or never answered: the person asking gets a 409 in words."""
+    return ApplicationError(
+        f"field service did not {what}: {effects.reason(err)}",
+        type="conflict",
+        non_retryable=True,
+    )

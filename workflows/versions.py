@@ -14,12 +14,14 @@ with workflow.unsafe.imports_passed_through():
         CUSTOMER_NOTICE_RULES,
         LEGACY_RULES,
         RAINY_DAY_RULES,
+        SLOT_RULES,
     )
     from workflows import search_attributes as sa
 
-# Newest first: windows on the migration's calendar; messages when a promise to the customer
-# breaks; rebooking and reinstatement.
+# Newest first: visits booked from field service's capacity; windows on the migration's
+# calendar; messages when a promise to the customer breaks; rebooking and reinstatement.
 RULES_PATCHES = (
+    ("slot-appointments", SLOT_RULES),
     ("promise-calendars", CALENDAR_RULES),
     ("customer-notices", CUSTOMER_NOTICE_RULES),
     ("rainy-day-rules", RAINY_DAY_RULES),

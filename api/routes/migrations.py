@@ -26,7 +26,7 @@ from api.schemas import (
 from domain.commands import StartMigration
 from domain.models import Customer, Line, MigrationRequest, Stage
 from domain.policy import MigrationPolicy
-from domain.views import Snapshot
+from domain.views import OfferView, Snapshot
 from security import hashing
 from settings import Settings
 from workflows import search_attributes as sa
@@ -56,6 +56,7 @@ async def start_migration(
         language=body.language,
         calendar=calendar,
         terms=terms,
+        requested_start_date=body.requested_start_date,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(
@@ -79,6 +80,22 @@ async def get_migration(
     """The whole truth: stage, owner of the next step, promises, tickets, escalations.
     Technicians see only their assigned migrations, gateways only their operator's."""
     return linked(settings, await scope.visible_snapshot(client, migration_id, principal))
+
+
+@router.get("/{migration_id}/slots", tags=["dispatch", "care"], response_model=OfferView)
+async def latest_slots(
+    migration_id: str,
+    client: ClientDep,
+    _: Annotated[Principal, Depends(allow(Role.DISPATCH, Role.CARE, Role.SUPERVISOR))],
+) -> OfferView:
+    """The latest slots offered for the visit. A read: it writes nothing, so a reload or a
+    link preview never makes an offer (nor starts a clock-stop); POST slot-offers does."""
+    snap = await calls.snapshot(client, migration_id)
+    if snap.slot_offer is None:
+        raise ApiError(
+            404, "not_found", f"no slots offered yet for {migration_id}: POST its slot-offers"
+        )
+    return snap.slot_offer
 
 
 @router.post("/lookup", tags=["care", "supervisors and auditors"], response_model=MigrationPage)

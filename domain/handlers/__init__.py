@@ -15,19 +15,21 @@ from typing import Any, Generic, TypeVar
 
 from domain.commands import (
     AcknowledgeTicket,
+    BookSlot,
     BookVisit,
     Command,
     Confirm,
     ConfirmLineRelease,
     ConfirmServiceRestored,
     Decision,
+    OfferSlots,
     OpenTicket,
     Refusal,
     ReportServiceLoss,
     ReportVisit,
     Withdraw,
 )
-from domain.handlers import sales, service, tickets, visits
+from domain.handlers import sales, service, slots, tickets, visits
 from domain.models import MigrationState
 
 C = TypeVar("C", bound=Command)
@@ -45,6 +47,10 @@ HANDLERS: dict[type[Command], Handler[Any]] = {
     # Decided only after field service accepted the booking (the workflow fills in the
     # work order), so the booking's one external call happens before anything is recorded.
     BookVisit: Handler(visits.refuse_book, visits.book),
+    # Likewise decided with what field service answered: the slots it found, the slot it
+    # held and confirmed (and the technician it assigned).
+    OfferSlots: Handler(slots.refuse_offer, slots.offer),
+    BookSlot: Handler(slots.refuse_book_slot, slots.book_slot),
     ReportVisit: Handler(visits.refuse_report, visits.report),
     ReportServiceLoss: Handler(service.refuse_loss, service.lose_service),
     ConfirmServiceRestored: Handler(service.refuse_restored, service.restore_service),

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain import promises
 from domain.commands import (
+    Booked,
     BookVisit,
     Decision,
     Effect,
@@ -19,7 +20,9 @@ from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
 from domain.models import (
     CALENDAR_RULES,
+    CUSTOMER_ROLE,
     RAINY_DAY_RULES,
+    SLOT_RULES,
     Actor,
     Appointment,
     FailureReason,
@@ -54,13 +57,20 @@ def next_visit_revision(state: MigrationState) -> int:
     return max(revisions, default=0) + 1
 
 
-def refuse_book(state: MigrationState, cmd: BookVisit) -> Refusal | None:
+def refuse_unbookable(state: MigrationState) -> Refusal | None:
+    """Why no visit can be booked (or slots offered) at this stage; None when one can."""
     if state.stage not in (Stage.CONFIRMED, Stage.SCHEDULED):
         return closed_refusal(state) or conflict(
             "a visit can be booked only after the customer's confirmation"
             if state.stage is Stage.PROPOSED
             else f"the line is already {state.stage.value}: no visit to book"
         )
+    return None
+
+
+def refuse_book(state: MigrationState, cmd: BookVisit) -> Refusal | None:
+    if (refused := refuse_unbookable(state)) is not None:
+        return refused
     if cmd.window_end <= cmd.window_start:
         return conflict("the visit window must end after it starts")
     return None
@@ -68,26 +78,38 @@ def refuse_book(state: MigrationState, cmd: BookVisit) -> Refusal | None:
 
 def book(draft: MigrationState, cmd: BookVisit, now: datetime) -> Decision:
     """Record a visit field service has accepted: a first booking, a rebooking or a move."""
+    booked = Booked(
+        technician_id=cmd.technician_id,
+        window_start=cmd.window_start,
+        window_end=cmd.window_end,
+        work_order_id=cmd.work_order_id or "",
+    )
+    return record_booking(draft, cmd.actor, booked, now)
+
+
+def record_booking(draft: MigrationState, actor: Actor, booked: Booked, now: datetime) -> Decision:
+    """A first booking, a rebooking or a move, as field service confirmed it. Who moves
+    decides who pays (slot rules): a move asked by the customer owes him nothing."""
     revision = next_visit_revision(draft)
-    who = cmd.actor.subject
+    who = actor.subject
     old = draft.appointment
     if old is None:
-        _restart_activation(draft, cmd.window_start)
+        _restart_activation(draft, booked.window_start)
         for kept in (PromiseName.TECHNICIAN_CONTACT, PromiseName.REBOOK):
             draft.promises = promises.fulfil(draft.promises, kept.value, now)
         draft.promises = promises.open_promise(
-            draft.promises, PromiseName.VISIT, now, cmd.window_end
+            draft.promises, PromiseName.VISIT, now, booked.window_end
         )
         if Undo.CANCEL_VISIT not in draft.compensations:
             draft.compensations.append(Undo.CANCEL_VISIT)
         event = "visit_rebooked" if draft.missed_visits else "visit_booked"
-        detail = f"{ts(cmd.window_start)} to {ts(cmd.window_end)}"
+        detail = f"{ts(booked.window_start)} to {ts(booked.window_end)}"
     else:
-        detail = f"from {ts(old.window_start)} to {ts(cmd.window_start)}"
+        detail = f"from {ts(old.window_start)} to {ts(booked.window_start)}"
         draft.promises = promises.replan(
             draft.promises,
             PromiseName.VISIT.value,
-            cmd.window_end,
+            booked.window_end,
             now,
             who,
             f"visit moved {detail}",
@@ -97,26 +119,28 @@ def book(draft: MigrationState, cmd: BookVisit, now: datetime) -> Decision:
             at=now,
             old_start=old.window_start,
             old_end=old.window_end,
-            new_start=cmd.window_start,
-            new_end=cmd.window_end,
+            new_start=booked.window_start,
+            new_end=booked.window_end,
         )
         draft.visit_moves.append(move)
+        by_customer = draft.rules >= SLOT_RULES and actor.role == CUSTOMER_ROLE
         if (
             draft.rules >= RAINY_DAY_RULES
+            and not by_customer
             and old.window_start - now < draft.request.policy.reschedule_notice
         ):
-            append_missed_visit(draft, old, MissReason.MOVED_AT_SHORT_NOTICE, now, cmd.actor, None)
+            append_missed_visit(draft, old, MissReason.MOVED_AT_SHORT_NOTICE, now, actor, None)
     draft.stage = Stage.SCHEDULED
     draft.appointment = Appointment(
-        technician_id=cmd.technician_id,
-        window_start=cmd.window_start,
-        window_end=cmd.window_end,
+        technician_id=booked.technician_id,
+        window_start=booked.window_start,
+        window_end=booked.window_end,
         booked_by=who,
         booked_at=now,
         revision=revision,
-        work_order_id=cmd.work_order_id or "",
+        work_order_id=booked.work_order_id,
     )
-    append_timeline(draft, now, event, cmd.actor, f"technician {cmd.technician_id}, {detail}")
+    append_timeline(draft, now, event, actor, f"technician {booked.technician_id}, {detail}")
     notice = Effect(kind=EffectKind.NOTIFY_VISIT_BOOKED, step=f"visit-notice-{revision}")
     return Decision(state=draft, effects=[notice])
 

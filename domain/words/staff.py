@@ -22,6 +22,7 @@ from domain.models import (
     Stage,
 )
 
+MIDDAY = 13  # a slot starting before this local hour is a morning's
 MISS_WORDS = {
     MissReason.CUSTOMER_ABSENT: "customer absent",
     MissReason.ACCESS_DENIED: "access denied",
@@ -47,6 +48,13 @@ def when(t: datetime, zone: str | None = None) -> str:
     if zone is None:
         return t.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
     return t.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z")
+
+
+def slot_label(start: datetime, end: datetime, zone: str | None = None) -> str:
+    """A slot as dispatch reads it: "Tue 8 Dec, morning 08:00–13:00", in the line's zone."""
+    local = start.astimezone(ZoneInfo(zone) if zone else UTC)
+    part = "morning" if local.hour < MIDDAY else "afternoon"
+    return f"{local:%a} {local.day} {local:%b}, {part} {clock(start, zone)}–{clock(end, zone)}"
 
 
 def clock(t: datetime, zone: str | None = None) -> str:

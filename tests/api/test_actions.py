@@ -16,7 +16,8 @@ from domain.handlers import HANDLERS
 from tests.inprocess import settings_for
 
 BASE_FIELDS = set(Command.model_fields)  # actor, key and hash: never from the body
-FILLED_BY_THE_WORKFLOW = {"work_order_id"}  # field service's answer to a booking
+# Field service's answers: a booking's work order, an offer's slots, a slot's booking.
+FILLED_BY_THE_WORKFLOW = {"work_order_id", "slots", "booked"}
 PREFIX = "/migrations/{migration_id}"
 
 
@@ -38,6 +39,8 @@ def test_action_names_stay_as_they_were() -> None:
         "confirm",
         "withdraw",
         "book",
+        "slot-offers",
+        "appointment",
         "visit",
         "service-loss",
         "service-restored",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.calendars import extend_calendar
+from activities.field_service import booked, slot_list
 from activities.http import BUSINESS_REFUSAL
 from activities.messages import (
     CustomerMessage,
@@ -19,11 +23,19 @@ from activities.messages import (
     MandateRequest,
     OrderRef,
     Receipt,
+    SlotList,
+    SlotReservation,
+    SlotSearch,
     TicketForward,
     VisitOrder,
+    WindowReservation,
 )
+from domain.commands import Booked
+from simulators.capacity import Capacity, Refused, load_roster
 
 Payload = TypeVar("Payload", bound=ExternalCall)
+R = TypeVar("R")
+ROSTER = Path(__file__).resolve().parents[2] / "config" / "field-service.toml"
 
 SIGNATURES: dict[str, type[ExternalCall]] = {
     "losing_operator.open_order": LineOrder,
@@ -54,6 +66,8 @@ class FakeSystems:
     fail_first_attempts: Counter[str] = field(default_factory=Counter)
     deliveries: list[Call] = field(default_factory=list)
     effects: dict[str, Call] = field(default_factory=dict)
+    capacity: Capacity = field(default_factory=lambda: Capacity(load_roster(ROSTER)))
+    slot_hold: timedelta = timedelta(minutes=15)
 
     def named(self, name: str) -> list[Call]:
         return [c for c in self.effects.values() if c.name == name]
@@ -69,8 +83,71 @@ class FakeSystems:
 
     def activities(self) -> list[Any]:
         """Every external system faked; the calendar's holiday look-up is real (a library
-        read, with no side effect to record)."""
-        return [*(self._fake(name, model) for name, model in SIGNATURES.items()), extend_calendar]
+        read, with no side effect to record), and field service's capacity is the
+        simulator's own, on the development roster."""
+        capacity = self._field_service()
+        return [
+            *(self._fake(name, model) for name, model in SIGNATURES.items()),
+            *capacity,
+            extend_calendar,
+        ]
+
+    def _field_service(self) -> list[Any]:
+        cap = self.capacity
+
+        @activity.defn(name="field_service.search_slots")
+        async def search_slots(search: SlotSearch) -> SlotList:
+            found = _refusing(
+                lambda: cap.search(
+                    search.area, search.first_day, search.count, set(search.non_working), _now()
+                )
+            )
+            return slot_list(found)
+
+        @activity.defn(name="field_service.reserve_slot")
+        async def reserve_slot(r: SlotReservation) -> Booked:
+            key = r.idempotency_key
+            return self._reserving(
+                "field_service.reserve_slot",
+                r,
+                lambda: cap.confirm(
+                    f"{key}/confirm",
+                    cap.hold(
+                        f"{key}/hold",
+                        r.slot_id,
+                        r.work_order,
+                        r.migration_id,
+                        self.slot_hold,
+                        _now(),
+                    )["hold_id"],
+                    _now(),
+                ),
+            )
+
+        @activity.defn(name="field_service.reserve_window")
+        async def reserve_window(r: WindowReservation) -> Booked:
+            return self._reserving(
+                "field_service.reserve_window",
+                r,
+                lambda: cap.reserve(
+                    r.idempotency_key,
+                    r.work_order,
+                    r.migration_id,
+                    r.technician_id,
+                    r.window_start,
+                    r.window_end,
+                    _now(),
+                ),
+            )
+
+        return [search_slots, reserve_slot, reserve_window]
+
+    def _reserving(self, name: str, call: ExternalCall, do: Callable[[], dict[str, str]]) -> Booked:
+        """A change to capacity, delivered and (once it is done) recorded like any effect."""
+        self.deliveries.append(Call(name, call.idempotency_key, call))
+        done = booked(_refusing(do))
+        self.effects.setdefault(call.idempotency_key, Call(name, call.idempotency_key, call))
+        return done
 
     def _fake(self, name: str, model: type[ExternalCall]) -> Any:
         async def fake(call: ExternalCall) -> Receipt:
@@ -89,3 +166,15 @@ class FakeSystems:
 
         fake.__annotations__ = {"call": model, "return": Receipt}
         return activity.defn(name=name)(fake)
+
+
+def _refusing(do: Callable[[], R]) -> R:
+    """Field service's "no" as the real activity raises it: a business refusal."""
+    try:
+        return do()
+    except Refused as err:
+        raise ApplicationError(err.reason, type=BUSINESS_REFUSAL, non_retryable=True) from err
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

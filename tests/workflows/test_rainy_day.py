@@ -68,7 +68,7 @@ async def test_customer_absent_is_rebooked_then_activated(
     await record(handle, "rebooked_after_customer_absent")
     assert outcome.stage is Stage.COMPLETED
     assert outcome.compensation.amount_cents == 0  # the customer's own absence owes nothing
-    assert len(systems.named("field_service.book_visit")) == 2
+    assert len(systems.named("field_service.reserve_window")) == 2
     assert systems.named("field_service.cancel_visit") == []
     kinds = [m.kind for m in systems.payloads("notifications.notify_customer", CustomerMessage)]
     assert kinds.count("notify_visit_missed") == 1

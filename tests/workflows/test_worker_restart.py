@@ -67,7 +67,7 @@ async def test_new_worker_finishes_with_no_duplicate(
         [
             "losing_operator.open_order",
             "notifications.notify_customer",  # confirmation call
-            "field_service.book_visit",
+            "field_service.reserve_window",
             "notifications.notify_customer",  # visit booked
             "losing_operator.request_release",
             "payments.request_mandate",

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 from temporalio.client import Client
 
-from bench import scale
+from bench import roster, scale
 from bench.bare import BARE_QUEUE, BareMigration, Plan
 from bench.burst import burst_storm
 from bench.cpu import cpu_seconds, per_migration_ms
@@ -55,6 +55,7 @@ RESULTS = Path(__file__).parent / "results"
 SECONDS_PER_DAY = 86_400
 PHASES = ("throughput", "storm", "burst", "scale")
 SANDBOX_MODES = ("on", "off")
+TECHNICIANS = 100  # at least: one per visit the burst books into one window
 # What each sandbox mode reports beside the other: the worker's CPU, the payloads it handles.
 PER_MODE = (
     "cpu_ms_per_migration_worker",
@@ -298,7 +299,7 @@ def start_bare_worker(stack: Stack, log_dir: Path, sandbox: str) -> subprocess.P
 
 @asynccontextmanager
 async def stack_with_bare_worker(
-    sandbox: str = SANDBOX_MODES[0],
+    sandbox: str = SANDBOX_MODES[0], technicians: int = TECHNICIANS
 ) -> AsyncIterator[tuple[Stack, Client, dict[str, int]]]:
     """A fresh embedded stack, the bare worker beside ours (both in the same sandbox mode),
     a client, and every pid."""
@@ -311,6 +312,7 @@ async def stack_with_bare_worker(
             "RELEASE_CALLBACK_DELAY_S": "0.2",
             "WORKFLOW_SANDBOX": sandbox,
             **NO_WRITE_LIMIT,
+            **roster.prepare(workdir, technicians),
         },
     )
     bare_worker = start_bare_worker(stack, workdir, sandbox)
@@ -381,7 +383,7 @@ async def one_mode(
         return await timed_phase(phases, name + suffix, work)
 
     async with (
-        stack_with_bare_worker(sandbox) as (stack, client, pids),
+        stack_with_bare_worker(sandbox, max(args.burst, TECHNICIANS)) as (stack, client, pids),
         httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
         httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
     ):

@@ -32,6 +32,8 @@ from settings import Settings, get_settings
 HEALTH_TIMEOUT = timedelta(seconds=3)
 # Problems a customer may report from his status link: enough for a person, useless for a flood.
 PROBLEMS_PER_HOUR = 3
+# Times asked for and appointments chosen from one status link: plenty for a person.
+APPOINTMENT_CHANGES_PER_HOUR = 12
 HOUR_S = 3600.0
 CONSOLE_STATIC = Path(__file__).resolve().parent / "console" / "static"
 TAGS = [
@@ -72,6 +74,7 @@ def create_app(
     app.state.identity = Identity(settings)
     app.state.limiter = WriteLimiter(settings.write_rate_per_s, settings.write_burst)
     app.state.link_limiter = LinkLimiter(PROBLEMS_PER_HOUR, HOUR_S)
+    app.state.slot_limiter = LinkLimiter(APPOINTMENT_CHANGES_PER_HOUR, HOUR_S)
     app.state.metrics = metrics = ApiMetrics()
     app.state.client = client
     errors.install(app)

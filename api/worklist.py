@@ -93,3 +93,14 @@ async def _truth(client: Client, migration_id: str, principal: Principal) -> Sna
         return await scope.visible_snapshot(client, migration_id, principal)
     except ApiError:
         return None
+
+
+async def day(client: Client, principal: Principal, now: datetime) -> list[worklist.DayVisit]:
+    """A technician's visits today, in slot order: his own only (visibility finds them,
+    each migration's query says exactly)."""
+    who = f"{sa.TECHNICIAN.name} = '{_safe(principal.subject)}'"
+    query = f"{RUNNING} AND {who} AND {sa.STAGE.name} = 'scheduled'"
+    async with calls.temporal_errors("(my day)"):
+        found = [w async for w in client.list_workflows(query, limit=MAX_CANDIDATES)]
+    snapshots = await asyncio.gather(*(_truth(client, w.id, principal) for w in found))
+    return worklist.my_day(principal.subject, [s for s in snapshots if s is not None], now)

@@ -7,7 +7,9 @@ from datetime import datetime
 from pydantic import Field
 
 from domain import compensation, promises
+from domain.handlers import slots
 from domain.models import (
+    SLOT_RULES,
     Appointment,
     Customer,
     Escalation,
@@ -91,6 +93,9 @@ class Snapshot(Model):
         None  # the line's calendar's; None: a migration from before calendars (Italian)
     )
     slot_offer: OfferView | None = None  # the latest slots offered for the visit
+    slots_open: bool = False  # a visit can be booked or moved from slots now
+    # Until when the customer may move his booked visit himself (slot rules).
+    customer_moves_until: datetime | None = None
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
     customer_status_url: str | None = None  # the customer's status link, filled in likewise
 
@@ -161,7 +166,16 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         outcome_reason=state.outcome_reason,
         timeline=state.timeline,
         slot_offer=offer_view(state),
+        slots_open=slots.refuse_slots(state) is None,
+        customer_moves_until=_customer_moves_until(state),
     )
+
+
+def _customer_moves_until(state: MigrationState) -> datetime | None:
+    booked = state.appointment
+    if booked is None or state.rules < SLOT_RULES:
+        return None
+    return booked.window_start - state.request.policy.reschedule_notice
 
 
 def offer_view(state: MigrationState) -> OfferView | None:

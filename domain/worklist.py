@@ -7,9 +7,10 @@ Temporal visibility, then asks this module what each one holds for the caller.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from domain import promises
 from domain.models import Model, PromiseName, Role, Stage, Ticket
@@ -218,3 +219,40 @@ def in_order(items: list[WorkItem]) -> list[WorkItem]:
 
 def _by(due: datetime | None, zone: str | None) -> str:
     return when(due, zone) if due else "no set time"
+
+
+class DayVisit(Model):
+    """One visit on a technician's day: where, whom to call, when."""
+
+    migration_id: str
+    window_start: datetime
+    window_end: datetime
+    time_zone: str | None
+    address: str
+    customer_name: str
+    phone: str
+
+
+def my_day(technician: str, snaps: Iterable[Snapshot], now: datetime) -> list[DayVisit]:
+    """The technician's own visits today (today in each line's zone), in slot order."""
+    visits = [
+        DayVisit(
+            migration_id=s.migration_id,
+            window_start=a.window_start,
+            window_end=a.window_end,
+            time_zone=s.time_zone,
+            address=s.line.address,
+            customer_name=s.customer.name,
+            phone=s.customer.phone,
+        )
+        for s in snaps
+        if (a := s.appointment) is not None
+        and s.stage is Stage.SCHEDULED
+        and a.technician_id == technician
+        and _local_day(a.window_start, s.time_zone) == _local_day(now, s.time_zone)
+    ]
+    return sorted(visits, key=lambda v: v.window_start)
+
+
+def _local_day(t: datetime, zone: str | None) -> date:
+    return t.astimezone(ZoneInfo(zone) if zone else UTC).date()

@@ -92,11 +92,8 @@ class Capacity:
     ) -> list[str]:
         """The area's technicians with nothing booked or held over the window (but for this
         work order's own visit, which a move replaces)."""
-        return [
-            t
-            for t in self.roster[area].technicians
-            if not self._busy(t, start, end, now, work_order)
-        ]
+        busy = self._busy_over(start, end, now, work_order)
+        return [t for t in self.roster[area].technicians if t not in busy]
 
     def search(
         self, area: str, first_day: date, count: int, non_working: set[date], now: datetime
@@ -204,14 +201,17 @@ class Capacity:
     def _busy(
         self, technician_id: str, start: datetime, end: datetime, now: datetime, work_order: str
     ) -> bool:
-        return any(
-            r.technician_id == technician_id
-            and r.work_order != work_order
-            and r.blocks(now)
-            and r.start < end
-            and start < r.end
+        return technician_id in self._busy_over(start, end, now, work_order)
+
+    def _busy_over(
+        self, start: datetime, end: datetime, now: datetime, work_order: str
+    ) -> set[str]:
+        """Technicians with another work order's visit booked or held over the window."""
+        return {
+            r.technician_id
             for r in self.reservations
-        )
+            if r.work_order != work_order and r.blocks(now) and r.start < end and start < r.end
+        }
 
     def _reserve(
         self,

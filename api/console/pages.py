@@ -104,9 +104,14 @@ async def my_work(request: Request) -> Response:
     state = request.app.state
     try:
         items, _ = await queues.queue(state.client, state.settings, who, 0)
+        today = (
+            await queues.day(state.client, who, datetime.now(UTC))
+            if who.role is Role.TECHNICIAN
+            else None
+        )
     except ApiError as err:
         return page(request, "error.html", err.status, who=who, message=err.message)
-    return page(request, "work.html", who=who, items=items)
+    return page(request, "work.html", who=who, items=items, today=today)
 
 
 @router.get("/migrations/{migration_id}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -22,8 +22,8 @@ from api import workflow_calls as calls
 from api.errors import ApiError
 from api.links import status_links
 from api.schemas import TRIMMED, Body
-from domain.commands import OpenTicket
-from domain.models import Actor
+from domain.commands import BookSlot, Command, OfferSlots, OpenTicket
+from domain.models import CUSTOMER_ROLE, Actor
 from domain.words.customer import words
 from domain.words.status_page import STATUS_CHANNEL, StatusView, view
 from observability.logs import request_context
@@ -35,14 +35,16 @@ from workflows.line_migration import LineMigrationWorkflow as Wf
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-CUSTOMER = Actor(subject="customer", role="customer")
+CUSTOMER = Actor(subject="customer", role=CUSTOMER_ROLE)
+SLOTS_OFFERED = 6
+C = TypeVar("C", bound=Command)
 
 
 class ProblemIn(Body):
     summary: Annotated[str, Field(min_length=1, max_length=500, pattern=TRIMMED)]
 
 
-CSRF_PURPOSE = "status-problem"
+CSRF_PURPOSE = "status-problem"  # every form on the page (the name is kept: live pages)
 
 
 def _csrf(settings: Settings, token: str) -> str:
@@ -83,14 +85,17 @@ def _not_found(request: Request) -> Response:
 
 
 @router.get("/status/{token}")
-async def status(request: Request, token: str, reported: str | None = None) -> Response:
+async def status(
+    request: Request, token: str, reported: str | None = None, booked: str | None = None
+) -> Response:
     found = await _view(request, token)
     if found is None:
         return _not_found(request)
     _, page = found
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(page.model_dump(mode="json"))
-    notice = words(page.language).status_page.reported if reported else None
+    said = words(page.language).status_page
+    notice = said.reported if reported else said.appointment_booked if booked else None
     return _page(request, token, page, notice=notice)
 
 
@@ -102,22 +107,11 @@ async def problem(
     csrf: Annotated[str, Form()] = "",
     idempotency_key: Annotated[str, Form()] = "",
 ) -> Response:
-    found = await _view(request, token)
-    if found is None:
-        return _not_found(request)
-    migration_id, page = found
-    settings: Settings = request.app.state.settings
+    checked = await _form_for(request, token, csrf)
+    if isinstance(checked, Response):
+        return checked
+    migration_id, page = checked
     said = words(page.language).status_page
-    if not hashing.form_token_matches(
-        settings.api_secret.get_secret_value(), CSRF_PURPOSE, token, csrf
-    ):
-        return _page(
-            request,
-            token,
-            page,
-            refusal=said.expired,
-            status=403,
-        )
     try:
         body = ProblemIn(summary=summary)
     except ValidationError:
@@ -125,18 +119,111 @@ async def problem(
     if not request.app.state.link_limiter.allow(fingerprint(token)):
         return _page(request, token, page, refusal=said.too_many_reports, status=429)
     cmd = OpenTicket(actor=CUSTOMER, channel=STATUS_CHANNEL, summary=body.summary)
-    key = idempotency_key or str(uuid.uuid4())
-    cmd = cmd.model_copy(
-        update={
-            "idempotency_key": key,
-            "request_hash": hashing.request_hash("problem", body.summary),
-        }
+    digest = hashing.request_hash("problem", body.summary)
+    done = await _update(
+        request, migration_id, Wf.open_ticket, cmd, "problem", idempotency_key, digest
+    )
+    if done is not None:
+        return _page(request, token, page, refusal=done.message, status=done.status)
+    return RedirectResponse(f"/status/{token}?reported=1", status_code=303)
+
+
+@router.post("/status/{token}/slots")
+async def more_times(
+    request: Request,
+    token: str,
+    csrf: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
+) -> Response:
+    """The customer asks for (other) free times: a new offer, recorded; a reload of the page
+    never makes one."""
+    checked = await _appointment_form(request, token, csrf)
+    if isinstance(checked, Response):
+        return checked
+    migration_id, page = checked
+    cmd = OfferSlots(actor=CUSTOMER, count=SLOTS_OFFERED)
+    digest = hashing.request_hash("slot-offers", SLOTS_OFFERED)
+    done = await _update(
+        request, migration_id, Wf.offer_slots, cmd, "slot-offers", idempotency_key, digest
+    )
+    if done is not None:
+        return _page(request, token, page, refusal=done.message, status=done.status)
+    return RedirectResponse(f"/status/{token}#appointment", status_code=303)
+
+
+@router.post("/status/{token}/appointment")
+async def choose(
+    request: Request,
+    token: str,
+    slot_id: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
+) -> Response:
+    """The customer books (or moves) his appointment into a slot he was offered; the same
+    form sent twice books nothing twice (its key is the update's id)."""
+    checked = await _appointment_form(request, token, csrf)
+    if isinstance(checked, Response):
+        return checked
+    migration_id, page = checked
+    cmd = BookSlot(actor=CUSTOMER, slot_id=slot_id)
+    digest = hashing.request_hash("appointment", slot_id)
+    done = await _update(
+        request, migration_id, Wf.book_slot, cmd, "appointment", idempotency_key, digest
+    )
+    if done is not None:  # a slot taken meanwhile: the page shows the fresh ones
+        fresh = await _view(request, token)
+        shown = fresh[1] if fresh else page
+        return _page(request, token, shown, refusal=done.message, status=done.status)
+    return RedirectResponse(f"/status/{token}?booked=1", status_code=303)
+
+
+async def _form_for(request: Request, token: str, csrf: str) -> tuple[str, StatusView] | Response:
+    """A form from a live link's own page, or the answer that refuses it."""
+    found = await _view(request, token)
+    if found is None:
+        return _not_found(request)
+    _, page = found
+    settings: Settings = request.app.state.settings
+    if not hashing.form_token_matches(
+        settings.api_secret.get_secret_value(), CSRF_PURPOSE, token, csrf
+    ):
+        said = words(page.language).status_page
+        return _page(request, token, page, refusal=said.expired, status=403)
+    return found
+
+
+async def _appointment_form(
+    request: Request, token: str, csrf: str
+) -> tuple[str, StatusView] | Response:
+    """Like any form, and within the link's allowance of appointment changes."""
+    checked = await _form_for(request, token, csrf)
+    if isinstance(checked, Response):
+        return checked
+    if not request.app.state.slot_limiter.allow(fingerprint(token)):
+        page = checked[1]
+        said = words(page.language).status_page
+        return _page(request, token, page, refusal=said.too_many_changes, status=429)
+    return checked
+
+
+async def _update(
+    request: Request,
+    migration_id: str,
+    method: calls.Update[C, Any],
+    cmd: C,
+    action: str,
+    key: str,
+    digest: str,
+) -> ApiError | None:
+    """Run the customer's update, keyed by the form it came from; the refusal, if any."""
+    keyed = cmd.model_copy(
+        update={"idempotency_key": key or str(uuid.uuid4()), "request_hash": digest}
     )
     try:
-        await calls.update(request.app.state.client, migration_id, Wf.open_ticket, cmd, "problem")
+        await calls.update(request.app.state.client, migration_id, method, keyed, action)
     except ApiError as err:
-        return _page(request, token, page, refusal=err.message, status=err.status)
-    return RedirectResponse(f"/status/{token}?reported=1", status_code=303)
+        return err
+    return None
 
 
 def _page(
@@ -153,6 +240,8 @@ def _page(
         "token": token,
         "csrf": _csrf(request.app.state.settings, token),
         "key": str(uuid.uuid4()),
+        "other_key": str(uuid.uuid4()),
+        "appointment_key": str(uuid.uuid4()),
         "notice": notice,
         "refusal": refusal,
     }

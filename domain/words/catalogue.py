@@ -75,6 +75,16 @@ class StatusPage(Words):
     your_reports: str
     report_a_problem: str
     send_report: str
+    choose_appointment: str
+    move_appointment: str
+    move_until: str  # {until}
+    show_times: str
+    show_other_times: str
+    no_free_slots: str
+    morning: str
+    afternoon: str
+    appointment_booked: str
+    too_many_changes: str
 
 
 class Catalogue(Words):

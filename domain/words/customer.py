@@ -14,6 +14,7 @@ from domain.models import Language
 from domain.words.catalogue import Catalogue
 from domain.words.en import EN
 from domain.words.it import IT
+from domain.words.staff import MIDDAY
 
 # Migrations started before calendars existed were all Italian lines.
 CUSTOMER_TIME = ZoneInfo("Europe/Rome")
@@ -31,6 +32,13 @@ def day(t: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
 
 def moment(t: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
     return f"{day(t, lang, zone)} {t.astimezone(zone):%H:%M}"
+
+
+def slot(start: datetime, end: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
+    """A slot as the customer chooses it: "mar 8 dic, mattina 08:00–13:00"."""
+    said = words(lang).status_page
+    part = said.morning if start.astimezone(zone).hour < MIDDAY else said.afternoon
+    return f"{day(start, lang, zone)}, {part} {start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M}"
 
 
 def window(start: datetime, end: datetime, lang: Language, zone: ZoneInfo = CUSTOMER_TIME) -> str:
@@ -64,6 +72,9 @@ class Voice:
 
     def window(self, start: datetime, end: datetime) -> str:
         return window(start, end, self.lang, self.zone)
+
+    def slot(self, start: datetime, end: datetime) -> str:
+        return slot(start, end, self.lang, self.zone)
 
     def money(self, cents: int, currency: str = "EUR") -> str:
         return money(cents, self.lang, currency)

@@ -40,6 +40,21 @@ class ProblemLine(Model):
     words: str
 
 
+class SlotChoice(Model):
+    slot_id: str
+    label: str
+
+
+class AppointmentChoice(Model):
+    """The customer chooses (or moves) his appointment himself, from the latest offer."""
+
+    heading: str
+    note: str | None
+    slots: list[SlotChoice]
+    more: str  # the button asking for (other) free times
+    none_free: str | None
+
+
 class StatusView(Model):
     language: Language
     first_name: str
@@ -54,6 +69,7 @@ class StatusView(Model):
     compensation_items: list[str]
     outcome: str | None
     problems: list[ProblemLine]
+    appointment: AppointmentChoice | None = None
 
 
 def _first_name(full: str) -> str:
@@ -76,6 +92,34 @@ def view(snap: Snapshot, now: datetime) -> StatusView:
         compensation_items=[_owed(o, voice) for o in snap.compensation_items],
         outcome=_outcome(snap, voice),
         problems=_problems(snap, voice),
+        appointment=_choice(snap, now, voice),
+    )
+
+
+def _choice(snap: Snapshot, now: datetime, voice: Voice) -> AppointmentChoice | None:
+    """ "Choose your appointment" while a visit is to be booked; "Move your appointment"
+    once booked, until the notice before it; nothing otherwise."""
+    said = voice.words.status_page
+    offer, booked = snap.slot_offer, snap.appointment
+    if not snap.slots_open:
+        return None
+    if booked is not None:
+        until = snap.customer_moves_until
+        if until is None or now >= until:
+            return None
+        fresh = offer if offer is not None and offer.offered_at > booked.booked_at else None
+        heading, note = said.move_appointment, said.move_until.format(until=voice.moment(until))
+    else:
+        fresh, heading, note = offer, said.choose_appointment, None
+    return AppointmentChoice(
+        heading=heading,
+        note=note,
+        slots=[
+            SlotChoice(slot_id=s.slot_id, label=voice.slot(s.start, s.end))
+            for s in (fresh.slots if fresh else [])
+        ],
+        more=said.show_other_times if fresh or booked else said.show_times,
+        none_free=said.no_free_slots if fresh is not None and not fresh.slots else None,
     )
 
 

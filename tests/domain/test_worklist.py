@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain import lifecycle, views
-from domain.commands import OpenTicket, ReportServiceLoss, ReportVisit
+from domain import lifecycle, views, worklist
+from domain.commands import BookVisit, Confirm, OpenTicket, ReportServiceLoss, ReportVisit
 from domain.models import RAINY_DAY_RULES, MigrationState, Role, VisitOutcome
+from domain.views import Snapshot
 from domain.worklist import Action, Caller, in_order, items_for
+from tests.builders import DISPATCH as DISPATCHER
 from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 
 DARIO_CALLS = Caller(role=Role.SALES, subject="dario")
@@ -72,3 +74,19 @@ def test_overdue_first_then_the_soonest_due() -> None:
     assert [i.overdue for i in ordered] == [True, True]
     assert ordered[0].due_at is not None and ordered[1].due_at is not None
     assert ordered[0].due_at <= ordered[1].due_at
+
+
+def booked_at(start: datetime, technician: str = "luca") -> Snapshot:
+    state = run(proposed(), Confirm(actor=SALES, channel="phone"), T0)
+    cmd = BookVisit(
+        actor=DISPATCHER, technician_id=technician, window_start=start, window_end=start + HOUR
+    )
+    return views.snapshot(run(state, cmd, T0), T0)
+
+
+def test_a_technicians_day_is_his_own_visits_today_in_slot_order() -> None:
+    afternoon, morning = booked_at(T0 + 4 * HOUR), booked_at(T0 + HOUR)
+    tomorrow, sara = booked_at(T0 + 24 * HOUR), booked_at(T0 + 2 * HOUR, "sara")
+    day = worklist.my_day("luca", [afternoon, tomorrow, sara, morning], T0)
+    assert [v.window_start for v in day] == [T0 + HOUR, T0 + 4 * HOUR]
+    assert day[0].address == "Via Roma 1, Roma" and day[0].phone == "+393331234567"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -26,6 +29,7 @@ SARA = "dev-tech-sara"
 # A background step (an activity, a timer, visibility) shows well within this on a loaded
 # 2-core machine; tests poll for it with this deadline, never sleep a fixed time.
 SHOWS_WITHIN_S = 60.0
+BOOKING_ATTEMPTS = 20  # each lost slot is answered with fresh ones
 
 
 def auth(role_or_token: str, key: str | None = None) -> dict[str, str]:
@@ -44,7 +48,12 @@ def new_line() -> str:
 def migration_body(code: str = "TIM12345", **policy: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "customer": {"name": "Mario Rossi", "phone": "+393331234567", "email": "m@example.it"},
-        "line": {"number": new_line(), "address": "Via Roma 1, Roma", "migration_code": code},
+        "line": {
+            "number": new_line(),
+            "address": "Via Roma 1, Roma",
+            "migration_code": code,
+            "area": "RM",
+        },
         "losing_operator": "telecom",
         "offer": "fibra-1000",
     }
@@ -59,6 +68,58 @@ def window(hours_from_now: float = 2, length_h: float = 4) -> dict[str, str]:
         "window_start": start.isoformat(),
         "window_end": (start + timedelta(hours=length_h)).isoformat(),
     }
+
+
+# Windows booked by hand: each an evening a day later than the last, so the same technician
+# can take them all (field service refuses a technician booked twice at once), and after
+# every slot ends (18:00), so no booking from a slot clashes with one.
+EVENING = clock_time(18, 30)
+ROME = ZoneInfo("Europe/Rome")
+_manual_windows = itertools.count(1)
+
+
+def visit_window(length_h: float = 4) -> dict[str, str]:
+    """An evening window from tomorrow on that overlaps no other booked by this process."""
+    day = datetime.now(ROME).date() + timedelta(days=next(_manual_windows))
+    start = datetime.combine(day, EVENING, ROME)
+    return {
+        "window_start": start.isoformat(),
+        "window_end": (start + timedelta(hours=length_h)).isoformat(),
+    }
+
+
+async def book_manually(
+    api: httpx.AsyncClient, mid: str, technician: str = "luca", length_h: float = 4
+) -> httpx.Response:
+    """A supervisor books a named technician for a window (the emergency route)."""
+    return await api.post(
+        f"/migrations/{mid}/appointment/manual",
+        json={"technician_id": technician, **visit_window(length_h)},
+        headers=auth("supervisor"),
+    )
+
+
+async def book(api: httpx.AsyncClient, mid: str, role: str = "dispatch") -> dict[str, Any]:
+    """Book the visit as dispatch does: ask for slots, choose the first; a slot someone took
+    meanwhile is answered with fresh slots, and the first of those is chosen."""
+    r = await post(api, f"/migrations/{mid}/slot-offers", {"count": 6}, role)
+    assert r.status_code == 201, r.text
+    slots = r.json()["slots"]
+    for _ in range(BOOKING_ATTEMPTS):
+        r = await post(
+            api, f"/migrations/{mid}/appointment", {"slot_id": slots[0]["slot_id"]}, role
+        )
+        if r.status_code == 200:
+            snap: dict[str, Any] = r.json()
+            return snap
+        assert r.status_code == 409, r.text
+        slots = r.json()["error"]["details"]["slots"]
+    raise AssertionError(f"no slot could be booked for {mid}")
+
+
+def technician_of(snap: dict[str, Any]) -> str:
+    """The development token of the technician field service assigned."""
+    return f"dev-tech-{snap['appointment']['technician_id']}"
 
 
 async def create(api: httpx.AsyncClient, **policy: Any) -> str:

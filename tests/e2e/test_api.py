@@ -14,16 +14,19 @@ from connection import connect
 from settings import Settings
 from stack import Stack
 from tests.e2e.client import (
-    SARA,
     SHOWS_WITHIN_S,
     TOKENS,
     auth,
+    book,
     create,
     migration_body,
+    technician_of,
     until,
     window,
 )
 from tests.inprocess import inprocess_api
+
+ELSEWHERE = "dev-tech-franco"  # a technician of another area: never assigned here
 
 
 async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) -> None:
@@ -38,12 +41,9 @@ async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) 
     assert again.status_code == 409
     assert again.json()["error"]["message"].startswith("already confirmed by dario at ")
 
-    r = await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": "luca", **window()},
-        headers=auth("dispatch"),
-    )
-    assert r.status_code == 200 and r.json()["stage"] == "scheduled"
+    booked = await book(api, mid)  # from the slots field service offered
+    assert booked["stage"] == "scheduled"
+    technician, assigned = technician_of(booked), booked["appointment"]["technician_id"]
     r = await api.post(
         f"/migrations/{mid}/tickets",
         json={"channel": "twitter", "summary": "when?"},
@@ -51,16 +51,16 @@ async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) 
     )
     assert r.status_code == 201 and r.json()["ticket_id"] == "T1" and r.json()["status"] == "open"
     r = await api.post(
-        f"/migrations/{mid}/tickets/T1/acknowledgement", json={}, headers=auth("technician")
+        f"/migrations/{mid}/tickets/T1/acknowledgement", json={}, headers=auth(technician)
     )
-    assert r.status_code == 200 and r.json()["acknowledged_by"] == "luca"
+    assert r.status_code == 200 and r.json()["acknowledged_by"] == assigned
 
     r = await api.post(
-        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth(SARA)
+        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth(ELSEWHERE)
     )
-    assert r.status_code == 404  # sara sees only her own migrations
+    assert r.status_code == 404  # a technician sees only his own migrations
     r = await api.post(
-        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth("technician")
+        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth(technician)
     )
     assert r.status_code == 200 and r.json()["contract_effective"] is True
 
@@ -73,7 +73,8 @@ async def test_whole_lifecycle(api: httpx.AsyncClient, sims: httpx.AsyncClient) 
         [
             "open_order",
             "customer:confirmation_call",
-            "book_visit",
+            "hold",
+            "confirm_hold",
             "customer:notify_visit_booked",
             "forward_ticket",
             "release",
@@ -107,9 +108,9 @@ async def test_error_codes(api: httpx.AsyncClient) -> None:
     )
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "by"
     r = await api.post(
-        f"/migrations/{mid}/appointment",
+        f"/migrations/{mid}/appointment/manual",
         json={"technician_id": "luca", **window(hours_from_now=-30)},
-        headers=auth("dispatch"),
+        headers=auth("supervisor"),
     )
     assert r.status_code == 422 and "future" in r.text
     r = await api.post(
@@ -221,7 +222,10 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any], set[str]]] = [
     ("GET", "/migrations", {}, {"supervisor", "auditor", "care"}),
     ("POST", "/migrations/{id}/confirmation", {"channel": "phone"}, {"sales", "care"}),
     ("POST", "/migrations/{id}/withdrawal", {"reason": "x"}, {"sales", "care"}),
-    ("POST", "/migrations/{id}/appointment", {"technician_id": "luca"}, {"dispatch"}),
+    ("POST", "/migrations/{id}/slot-offers", {"count": 2}, {"dispatch", "care"}),
+    ("GET", "/migrations/{id}/slots", {}, {"dispatch", "care", "supervisor"}),
+    ("POST", "/migrations/{id}/appointment", {"slot_id": "RM.2027-01-04.am"}, {"dispatch", "care"}),
+    ("POST", "/migrations/{id}/appointment/manual", {"technician_id": "luca"}, {"supervisor"}),
     (
         "POST",
         "/migrations/{id}/visit",
@@ -254,7 +258,7 @@ async def test_role_matrix(
     url = path.format(id="mig-role-matrix-unknown")
     if path == "/migrations" and method == "POST":
         body = migration_body(code="NOTVALID!")  # invalid: nothing is started
-    if "appointment" in path:
+    if path.endswith("manual"):
         body = {**body, **window()}
     for role in TOKENS:
         r = await api.request(

@@ -3,6 +3,7 @@ reads a refusal in words."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from playwright.async_api import Browser, Page, expect
 
 from stack import Stack
 from tests.browser import DESKTOP, DOCS, PHONE, chromium, reload_until_shown
-from tests.e2e.client import auth, create, until, window
+from tests.e2e.client import auth, book_manually, create, until
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -37,11 +38,7 @@ async def scheduled_for(api: httpx.AsyncClient, technician: str) -> str:
     await api.post(
         f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
     )
-    r = await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": technician, **window()},
-        headers=auth("dispatch"),
-    )
+    r = await book_manually(api, mid, technician)
     assert r.status_code == 200, r.text
     return mid
 
@@ -63,6 +60,44 @@ async def test_a_technician_reports_his_visit_from_a_phone(
     assert snap["contract_effective"] is True
 
 
+async def test_a_technicians_day_lists_his_visits_today_in_slot_order(
+    api: httpx.AsyncClient, stack: Stack
+) -> None:
+    now = datetime.now(ROME)
+    # Half-hour windows, one after the other (heather cannot be in two places at once).
+    later, sooner = now + timedelta(minutes=32), now + timedelta(minutes=1)
+    ids = []
+    for start in (later, sooner):  # booked in the other order
+        mid = await create(api)
+        await api.post(
+            f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+        )
+        r = await api.post(
+            f"/migrations/{mid}/appointment/manual",
+            json={
+                "technician_id": "heather",
+                "window_start": start.isoformat(),
+                "window_end": (start + timedelta(minutes=30)).isoformat(),
+            },
+            headers=auth("supervisor"),
+        )
+        assert r.status_code == 200, r.text
+        ids.append(mid)
+    today = [m for m, t in zip(ids, (later, sooner), strict=True) if t.date() == now.date()]
+    async with chromium() as browser:
+        page = await signed_in(browser, stack, "dev-tech-heather", phone=True)
+        day = page.get_by_role("region", name="My day")
+        rows = day.locator("li")
+        await reload_until_shown(page, rows.nth(len(today) - 1) if today else day)
+        opened = [
+            await a.get_attribute("href") for a in await day.get_by_role("link", name="open").all()
+        ]
+        assert opened == [f"/console/migrations/{m}" for m in reversed(today)]  # sooner first
+        if today:
+            await expect(rows.first).to_contain_text("Via Roma 1, Roma")
+            await expect(rows.first.get_by_role("link", name="+393331234567")).to_be_visible()
+
+
 async def test_another_technicians_visit_never_appears(
     api: httpx.AsyncClient, stack: Stack
 ) -> None:
@@ -75,28 +110,52 @@ async def test_another_technicians_visit_never_appears(
         await expect(page.get_by_role("alert")).to_contain_text(f"no migration {mid}")
 
 
-async def test_dispatch_books_a_visit_from_the_console(
-    api: httpx.AsyncClient, stack: Stack
+async def test_dispatch_books_from_the_offered_slots_and_a_taken_one_shows_fresh_ones(
+    api: httpx.AsyncClient, stack: Stack, sims: httpx.AsyncClient
 ) -> None:
     mid = await create(api)
     await api.post(
         f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
     )
-    # Dispatch types the window in the line's own zone, which the form names.
-    start = (datetime.now(ROME) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     async with chromium() as browser:
         page = await signed_in(browser, stack, "dev-dispatch")
         await open_from_my_work(page, stack, mid)
-        await page.get_by_label("Technician").fill("luca")
-        await page.get_by_label("Window start (Europe/Rome)").fill(start.strftime("%Y-%m-%dT%H:%M"))
-        await page.get_by_label("Window end (Europe/Rome)").fill(
-            (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
-        )
-        await page.get_by_role("button", name="Book the visit").click()
+        await page.get_by_role("button", name="Show available slots").click()
+        await expect(page.get_by_role("status")).to_have_text("Slots offered.")
+        booking = page.get_by_role("form", name="Book the visit")
+        first = booking.locator("button[name='slot_id']").first
+        taken = str(await first.get_attribute("value"))
+        await fill(sims, taken)  # other bookings take its last units meanwhile
+        await first.click()
+        await expect(page.get_by_role("alert")).to_contain_text("is no longer free")
+        fresh = booking.locator("button[name='slot_id']")
+        await expect(fresh.first).to_be_visible()
+        assert taken not in [await b.get_attribute("value") for b in await fresh.all()]
+        chosen = str(await fresh.first.get_attribute("value"))
+        await fresh.first.click()
         await expect(page.get_by_role("status")).to_have_text("Visit booked.")
     snap = await until(api, mid, lambda s: s["stage"] == "scheduled")
-    assert snap["appointment"]["technician_id"] == "luca"
-    assert datetime.fromisoformat(snap["appointment"]["window_start"]) == start
+    assert snap["slot_offer"]["slots"][0]["slot_id"] == chosen
+    start = next(s["start"] for s in snap["slot_offer"]["slots"] if s["slot_id"] == chosen)
+    assert snap["appointment"]["window_start"] == start
+
+
+async def fill(sims: httpx.AsyncClient, slot_id: str) -> None:
+    """Take every free unit of a slot, as other bookings would, through field service."""
+    free = (await sims.get(f"/field-service/slots/{slot_id}")).json()["free_units"]
+    for _ in range(free):
+        order = f"elsewhere-{uuid.uuid4()}"
+        body = {"slot_id": slot_id, "work_order": order, "migration_id": order, "hold_s": 600}
+        held = await sims.post(
+            "/field-service/holds", json=body, headers={"Idempotency-Key": f"{order}/hold"}
+        )
+        assert held.status_code == 201, held.text
+        confirmed = await sims.post(
+            f"/field-service/holds/{held.json()['hold_id']}/confirm",
+            json={"migration_id": order},
+            headers={"Idempotency-Key": f"{order}/confirm"},
+        )
+        assert confirmed.status_code == 201, confirmed.text
 
 
 async def test_a_refused_action_shows_its_reason_and_a_resubmission_does_nothing_twice(

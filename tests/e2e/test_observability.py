@@ -9,7 +9,7 @@ import re
 import httpx
 
 from stack import Stack
-from tests.e2e.client import SARA, auth, create, migration_body, until, window
+from tests.e2e.client import SARA, auth, book_manually, create, migration_body, until
 
 PERSONAL = migration_body()["customer"]
 
@@ -27,14 +27,15 @@ def series(text: str, name: str, **labels: str) -> float:
 async def drive_with_an_escalation(api: httpx.AsyncClient) -> str:
     mid = await create(api, confirmation=1, escalation_interval=3600)
     await until(api, mid, lambda s: s["escalation_level"] >= 1)
-    steps = [
-        ("confirmation", {"channel": "phone"}, "sales"),
-        ("appointment", {"technician_id": "luca", **window()}, "dispatch"),
-        ("visit", {"outcome": "activated"}, "technician"),
-    ]
-    for path, body, role in steps:
-        r = await api.post(f"/migrations/{mid}/{path}", json=body, headers=auth(role))
-        assert r.status_code == 200, r.text
+    r = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
+    assert r.status_code == 200, r.text
+    assert (await book_manually(api, mid)).status_code == 200
+    r = await api.post(
+        f"/migrations/{mid}/visit", json={"outcome": "activated"}, headers=auth("technician")
+    )
+    assert r.status_code == 200, r.text
     await until(api, mid, lambda s: s["stage"] == "completed")
     return mid
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.client import auth, create, until, window
+from tests.e2e.client import auth, book_manually, create, until
 
 
 async def test_a_line_that_cannot_be_built_while_the_customer_has_no_service(
@@ -18,11 +18,7 @@ async def test_a_line_that_cannot_be_built_while_the_customer_has_no_service(
         f"/migrations/{mid}/service-restored", json={"how": "new_line_active"}, headers=auth("care")
     )
     assert r.status_code == 409 and "not without service" in r.json()["error"]["message"]
-    r = await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": "luca", **window()},
-        headers=auth("dispatch"),
-    )
+    r = await book_manually(api, mid)
     assert r.status_code == 200, r.text
     r = await api.post(
         f"/migrations/{mid}/service-loss",
@@ -65,11 +61,7 @@ async def test_a_customer_absent_is_rebooked(api: httpx.AsyncClient) -> None:
     await api.post(
         f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
     )
-    await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": "luca", **window()},
-        headers=auth("dispatch"),
-    )
+    await book_manually(api, mid)
     r = await api.post(
         f"/migrations/{mid}/visit",
         json={"outcome": "failed", "reason": "customer_absent"},
@@ -78,10 +70,6 @@ async def test_a_customer_absent_is_rebooked(api: httpx.AsyncClient) -> None:
     snap = r.json()
     assert r.status_code == 200 and snap["stage"] == "confirmed"
     assert snap["owner"]["party"] == "dispatch" and snap["missed_visits"][0]["by"] == "luca"
-    r = await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": "luca", **window(hours_from_now=30)},
-        headers=auth("dispatch"),
-    )
+    r = await book_manually(api, mid)
     assert r.status_code == 200 and r.json()["stage"] == "scheduled"
     assert r.json()["compensation"]["amount_cents"] == 0

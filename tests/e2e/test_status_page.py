@@ -12,7 +12,14 @@ import httpx
 from playwright.async_api import expect
 
 from tests.browser import DOCS, PHONE, chromium
-from tests.e2e.client import SHOWS_WITHIN_S, actions_on, auth, migration_body, until, window
+from tests.e2e.client import (
+    SHOWS_WITHIN_S,
+    actions_on,
+    auth,
+    book_manually,
+    migration_body,
+    until,
+)
 
 
 async def confirmed_in(
@@ -67,11 +74,7 @@ async def test_a_customer_reads_his_page_and_reports_a_problem(
     api: httpx.AsyncClient, sims: httpx.AsyncClient
 ) -> None:
     mid, link = await confirmed_in(api, sims, "it")
-    r = await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": "luca", **window()},
-        headers=auth("dispatch"),
-    )
+    r = await book_manually(api, mid)
     assert r.status_code == 200
     async with chromium() as browser:
         page = await browser.new_page(viewport=PHONE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.client import SARA, actions_on, auth, create, window
+from tests.e2e.client import SARA, actions_on, auth, book_manually, create
 
 
 async def test_each_owner_sees_their_own_queue(
@@ -22,11 +22,7 @@ async def test_each_owner_sees_their_own_queue(
     assert booking["book_visit"]["summary"].startswith("Book the visit: customer confirmed")
     await actions_on(api, "sales", mid, set())
 
-    r = await api.post(
-        f"/migrations/{mid}/appointment",
-        json={"technician_id": "luca", **window()},
-        headers=auth("dispatch"),
-    )
+    r = await book_manually(api, mid)
     assert r.status_code == 200, r.text
     visit = await actions_on(api, "technician", mid, {"report_visit"})
     assert visit["report_visit"]["window_start"] is not None

@@ -15,14 +15,18 @@ import httpx
 from stack import Stack
 from tests.e2e.client import (
     auth,
+    book_manually,
     effects_per_migration,
     migration_body,
     post,
+    snapshot,
     start_many,
+    technician_of,
     wait_all,
-    window,
 )
 from tests.reliability.counts import MIGRATIONS
+
+UNITS_PER_SLOT = 5  # the roster's technicians in area RM
 
 
 async def test_worker_killed_mid_activity(stack: Stack) -> None:
@@ -37,17 +41,22 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
                 for m in ids
             )
         )
-        # Slow field service, so bookings are in flight when the worker dies.
+        offers = await asyncio.gather(
+            *(post(api, f"/migrations/{m}/slot-offers", {"count": 20}, "dispatch") for m in ids)
+        )
+        slots = [o.json()["slots"] for o in offers]
+        # Slow field service, so bookings are in flight when the worker dies; a slot each,
+        # as many per slot as it has units, so none is lost to another.
         await sims.post("/faults", json={"system": "field_service", "latency_s": 1.0})
         booking = asyncio.gather(
             *(
                 post(
                     api,
                     f"/migrations/{m}/appointment",
-                    {"technician_id": "luca", **window()},
+                    {"slot_id": slots[i][i // UNITS_PER_SLOT]["slot_id"]},
                     "dispatch",
                 )
-                for m in ids
+                for i, m in enumerate(ids)
             )
         )
         await asyncio.sleep(0.6)
@@ -56,10 +65,11 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
         stack.launch("worker")
         answers = await booking
         assert [a.status_code for a in answers] == [200] * len(ids), [a.text for a in answers]
+        technicians = {a.json()["migration_id"]: technician_of(a.json()) for a in answers}
         half = ids[: len(ids) // 2]
         await asyncio.gather(
             *(
-                post(api, f"/migrations/{m}/visit", {"outcome": "activated"}, "technician")
+                post(api, f"/migrations/{m}/visit", {"outcome": "activated"}, technicians[m])
                 for m in half
             )
         )
@@ -73,7 +83,10 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
         deliveries = sum(c["deliveries"] for c in mine)
         print(f"worker crash: {len(ids)} migrations, {len(mine)} effects, {deliveries} deliveries")
         for m in ids:
-            assert per[(m, "book_visit")] == 1 and per[(m, "customer:confirmation_call")] == 1
+            assert per[(m, "hold")] == per[(m, "confirm_hold")] == 1
+            assert per[(m, "customer:confirmation_call")] == 1
+        booked = (await sims.get("/field-service/bookings")).json()
+        assert sorted(b["migration_id"] for b in booked) == sorted(ids)  # one unit each
         for m in half:
             assert per[(m, "release")] == per[(m, "mandate")] == 1
 
@@ -169,12 +182,7 @@ async def test_sigterm_lets_in_flight_activities_finish(stack: Stack) -> None:
 
         stack.launch("worker")
         for mid in ids:
-            r = await post(
-                api,
-                f"/migrations/{mid}/appointment",
-                {"technician_id": "luca", **window()},
-                "dispatch",
-            )
+            r = await book_manually(api, mid)
             assert r.status_code == 200, r.text
         calls = [c for c in (await sims.get("/calls")).json() if c["migration_id"] in ids]
         assert all(c["deliveries"] == 1 for c in calls)  # nothing delivered twice
@@ -183,3 +191,37 @@ async def test_sigterm_lets_in_flight_activities_finish(stack: Stack) -> None:
 
 def _json_lines(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line.startswith("{")]
+
+
+async def test_worker_killed_between_hold_and_confirm(stack: Stack) -> None:
+    """Field service holds the slot, then the worker dies while the confirmation hangs: the
+    retried booking gets the same hold back by its key and confirms it. One unit taken, none
+    lost, none given twice."""
+    async with (
+        httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
+        httpx.AsyncClient(base_url=stack.simulators_url) as sims,
+    ):
+        (mid,) = await start_many(api, 1)
+        await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
+        offered = await post(api, f"/migrations/{mid}/slot-offers", {"count": 1}, "dispatch")
+        slot = offered.json()["slots"][0]["slot_id"]
+        hang = {"system": "field_service", "action": "confirm_hold", "hang_next": 1, "hang_s": 20}
+        await sims.post("/faults", json=hang)
+        booking = asyncio.create_task(
+            post(api, f"/migrations/{mid}/appointment", {"slot_id": slot}, "dispatch")
+        )
+        while (await sims.get("/faults")).json()["faulted"] < 1:  # held, confirmation hanging
+            await asyncio.sleep(0.1)
+        stack.kill("worker")
+        stack.launch("worker")
+        answer = await booking
+        assert answer.status_code == 200, answer.text
+        await wait_all(api, [mid], lambda s: s["stage"] == "scheduled")
+        snap = await snapshot(api, mid)
+        booked = (await sims.get("/field-service/bookings")).json()
+        assert [b["migration_id"] for b in booked if b["migration_id"] == mid] == [mid]
+        assert booked[-1]["technician_id"] == snap["appointment"]["technician_id"]
+        units = (await sims.get(f"/field-service/slots/{slot}")).json()
+        assert units["free_units"] == UNITS_PER_SLOT - 1  # taken once, not lost to the hold
+        per = effects_per_migration((await sims.get("/calls", params={"migration_id": mid})).json())
+        assert per[(mid, "hold")] == per[(mid, "confirm_hold")] == 1

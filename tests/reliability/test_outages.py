@@ -12,7 +12,15 @@ from typing import Any
 import httpx
 
 from stack import Stack
-from tests.e2e.client import SHOWS_WITHIN_S, post, snapshot, start_many, wait_all, window
+from tests.e2e.client import (
+    SHOWS_WITHIN_S,
+    book,
+    post,
+    snapshot,
+    start_many,
+    technician_of,
+    wait_all,
+)
 from tests.reliability.counts import MIGRATIONS
 
 
@@ -80,13 +88,10 @@ async def test_payments_transient_fault_retried_and_refusal_recorded(stack: Stac
 
         async def activate(mid: str) -> None:
             await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
-            await post(
-                api,
-                f"/migrations/{mid}/appointment",
-                {"technician_id": "luca", **window()},
-                "dispatch",
+            booked = await book(api, mid)
+            r = await post(
+                api, f"/migrations/{mid}/visit", {"outcome": "activated"}, technician_of(booked)
             )
-            r = await post(api, f"/migrations/{mid}/visit", {"outcome": "activated"}, "technician")
             assert r.status_code == 200, r.text
 
         await sims.post("/faults", json={"system": "payments", "fail_next": 1, "status": 503})

@@ -11,6 +11,7 @@ COPY api ./api
 COPY simulators ./simulators
 COPY observability ./observability
 COPY security ./security
+COPY reporting ./reporting
 COPY config ./config
 COPY worker.py settings.py connection.py stack.py ./
 # Bytecode at build time: the app user cannot write it, and the workflow sandbox loads the

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # How long field service holds a slot for a booking before freeing it, sent with each
     # hold (the booking confirms it at once; a worker lost in between leaves it to expire).
     slot_hold_s: float = 15 * 60
+    # The promise-keeping report's read model: SQLite in a file by default, PostgreSQL
+    # (postgresql+psycopg://…) in production; its schema is migrated at start-up.
+    reporting_database_url: str = "sqlite:///.temporal/reporting.db"
     # Field service's technicians per area (the simulator's roster).
     field_service_roster: Path = Path("config/field-service.toml")
 

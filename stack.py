@@ -104,6 +104,9 @@ class Stack:
             "WEB_UI_URL": self.ui_url,
             "PUBLIC_URL": self.api_url,
             "PYTHONUNBUFFERED": "1",
+            "REPORTING_DATABASE_URL": os.environ.get(
+                "REPORTING_DATABASE_URL", f"sqlite:///{self.db_file.parent / 'reporting.db'}"
+            ),
             **self.extra_env,
         }
 
@@ -143,6 +146,10 @@ class Stack:
         if taken:
             raise StackError(f"port already in use: {', '.join(taken)}")
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
+        # The report's read model: its schema migrated once, before anything writes to it.
+        subprocess.run(
+            [sys.executable, "-m", "reporting", "migrate"], cwd=ROOT, env=self.env(), check=True
+        )
         try:
             for name in ("temporal", "simulators", "worker", "api"):
                 self.launch(name)

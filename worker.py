@@ -18,10 +18,12 @@ from temporalio.worker import PollerBehaviorAutoscaling, Worker
 import activities
 from connection import connect
 from observability import logs, tracing
+from reporting import schedule, store
 from settings import Settings, get_settings
 from workflows.force_majeure import ForceMajeureRegistry
 from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
+from workflows.monthly_report import MonthlyReportWorkflow
 from workflows.sandbox import runner
 
 log = logging.getLogger("worker")
@@ -34,6 +36,7 @@ def build_worker(
     workflows: Sequence[type] = (
         LineMigrationWorkflow,
         IdempotencyKeyBinding,
+        MonthlyReportWorkflow,
         ForceMajeureRegistry,
     ),
     task_queue: str | None = None,
@@ -69,7 +72,10 @@ async def main() -> None:
     client = await connect(
         settings, runtime=runtime(settings), interceptors=tracing.interceptors(tracer_provider)
     )
-    activity_fns, http_clients = activities.build(settings, client)
+    await asyncio.to_thread(store.migrate, settings.reporting_database_url)
+    activity_fns, closables = activities.build(settings, client)
+    if await schedule.ensure(client, settings.task_queue):
+        log.info("created the schedule %s", schedule.SCHEDULE_ID)
     worker = build_worker(client, settings, activity_fns)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -79,8 +85,8 @@ async def main() -> None:
     async with worker:
         await stop.wait()
         log.info("stopping: in-flight activities get %ss", settings.graceful_shutdown_s)
-    for http in http_clients:
-        await http.aclose()
+    for closable in closables:
+        await closable.aclose()
     if tracer_provider is not None:
         tracer_provider.shutdown()  # flush the last spans
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from temporalio.client import Client
@@ -15,14 +15,19 @@ from activities.force_majeure import ForceMajeureFanOut
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
 from activities.payments import Payments
+from activities.reporting import ReadModel
+from reporting import store
 from security.status_links import StatusLinks
 from settings import Settings
 
 
-def build(
-    settings: Settings, client: Client
-) -> tuple[list[Callable[..., Any]], list[httpx.AsyncClient]]:
-    """Every activity bound to its system's client, and the clients to close on shutdown."""
+class Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+def build(settings: Settings, client: Client) -> tuple[list[Callable[..., Any]], list[Closable]]:
+    """Every activity bound to its system's client, and what to close on shutdown (the HTTP
+    clients, the read model's engine)."""
     timeout = httpx.Timeout(settings.http_timeout_s)
     clients = {
         url: httpx.AsyncClient(base_url=url, timeout=timeout)
@@ -42,6 +47,7 @@ def build(
     )
     notifications = Notifications(clients[settings.notifications_url], links, settings.public_url)
     payments = Payments(clients[settings.payments_url])
+    read_model = ReadModel(store.engine_for(settings.reporting_database_url))
     activities: list[Callable[..., Any]] = [
         gateway.open_order,
         gateway.request_release,
@@ -58,5 +64,7 @@ def build(
         payments.request_mandate,
         extend_calendar,
         ForceMajeureFanOut(client).fan_out,
+        read_model.record_facts,
+        read_model.monthly_report,
     ]
-    return activities, list(clients.values())
+    return activities, [*clients.values(), read_model]

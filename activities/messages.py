@@ -112,6 +112,17 @@ class Holidays(BaseModel):
     source: str
 
 
+class MonthlyJob(BaseModel):
+    """A monthly report to make: "2026-11"; none (a scheduled run) means the last month."""
+
+    month: str | None = None
+
+
+class MonthlyMade(BaseModel):
+    month: str
+    made_at: datetime
+
+
 class FanOut(BaseModel):
     """A declaration (or its revocation) to carry to every running migration in its area."""
 

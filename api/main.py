@@ -17,16 +17,18 @@ from temporalio.client import Client
 
 from api import codec_server, errors
 from api.console import pages as console_pages
+from api.console import reports as console_reports
 from api.deps import ClientDep
 from api.edge import Edge
 from api.identity import Identity
 from api.rate_limit import LinkLimiter, WriteLimiter
-from api.routes import actions, force_majeure, migrations, worklist
+from api.routes import actions, force_majeure, migrations, reports, worklist
 from api.schemas import Health
 from api.status_page import routes as status_routes
 from connection import codec, connect
 from observability import logs, tracing
 from observability.api_metrics import ApiMetrics
+from reporting import store
 from settings import Settings, get_settings
 
 HEALTH_TIMEOUT = timedelta(seconds=3)
@@ -43,6 +45,7 @@ TAGS = [
     {"name": "technicians", "description": "report visits, acknowledge tickets"},
     {"name": "losing operator", "description": "the old line's gateway"},
     {"name": "supervisors and auditors", "description": "search every migration"},
+    {"name": "reports", "description": "the promise-keeping report, from the SQL read model"},
 ]
 
 
@@ -62,7 +65,11 @@ def create_app(
             app.state.client = await connect(
                 settings, lazy=True, interceptors=tracing.interceptors(tracer_provider)
             )
+        # Its schema is migrated by the start-up step (`make run`, the deployment's), not here:
+        # an API must answer even while the read model is away.
+        app.state.reporting = store.engine_for(settings.reporting_database_url)
         yield
+        app.state.reporting.dispose()
 
     app = FastAPI(
         title="Line-migration orchestrator",
@@ -99,6 +106,8 @@ def create_app(
     app.include_router(actions.router)
     app.include_router(worklist.router)
     app.include_router(force_majeure.router)
+    app.include_router(reports.router)
+    app.include_router(console_reports.router)
     app.include_router(console_pages.router)
     app.include_router(status_routes.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

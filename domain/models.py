@@ -317,6 +317,9 @@ CALENDAR_RULES = 4  # and windows counted on the migration's calendar
 # And visits booked from field service's capacity: slots offered, the earliest counted, a
 # manual booking reserving capacity too, a move by the customer owing him nothing.
 SLOT_RULES = 5
+# And each migration's facts written to the report's read model at every milestone and as
+# it closes.
+REPORTING_RULES = 6
 
 
 class MigrationState(Model):

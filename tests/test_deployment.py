@@ -18,7 +18,7 @@ ENV = dict(
     for line in (ROOT / ".env").read_text().splitlines()
     if line and not line.startswith("#")
 )
-ONE_SHOT = {"temporal-schema", "temporal-namespace"}
+ONE_SHOT = {"temporal-schema", "temporal-namespace", "reporting-schema"}
 
 
 def test_every_image_is_pinned_in_env() -> None:
@@ -46,9 +46,10 @@ def test_start_order_follows_health() -> None:
         "service_completed_successfully"
     )
     for app in ("worker", "api"):
-        assert services[app]["depends_on"]["temporal-namespace"]["condition"] == (
-            "service_completed_successfully"
-        )
+        for step in ("temporal-namespace", "reporting-schema"):
+            assert services[app]["depends_on"][step]["condition"] == (
+                "service_completed_successfully"
+            )
     assert "postgresql-data" in COMPOSE["volumes"]
 
 

@@ -35,7 +35,9 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.notifications import Notifications
     from activities.payments import Payments
+    from activities.reporting import ReadModel
     from domain.commands import Booked, BookVisit, Effect, EffectKind
+    from domain.facts import facts_of
     from domain.handlers import slots
     from domain.models import SLOT_RULES, Escalation, MigrationState, Slot
 
@@ -163,6 +165,18 @@ async def reserve_slot(state: MigrationState, slot: Slot, revision: int) -> Book
             key,
         ),
         **BOOKING_CALL,
+    )
+
+
+async def record_facts(state: MigrationState, now: datetime) -> None:
+    """The migration's facts, as of now, into the report's read model (an upsert by run
+    chain: a retry writes the same rows)."""
+    await workflow.execute_activity_method(
+        ReadModel.record_facts,
+        facts_of(state, now),
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=RETRY,
+        summary=f"Report facts: {state.stage.value}",
     )
 
 

@@ -36,8 +36,15 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from domain.editing import UNDO_EFFECTS
+    from domain.facts import Facts, facts_of
     from domain.handlers import slots, visits
-    from domain.models import CALENDAR_RULES, Declaration, MigrationState, Ticket
+    from domain.models import (
+        CALENDAR_RULES,
+        REPORTING_RULES,
+        Declaration,
+        MigrationState,
+        Ticket,
+    )
     from domain.views import OfferView, Snapshot
     from domain.words import staff
     from workflows import effects, versions
@@ -68,6 +75,9 @@ class LineMigrationWorkflow:
         self._bug: Exception | None = None  # raised by an effect task: must fail the task
         self._learning_holidays = False  # a calendar.extend is in flight
         self._visibility = Visibility(start.state, versions.published_keys())
+        # The stage whose facts the read model has (a continued run's were written before).
+        self._reported = self._state.stage if start.state is not None else None
+        self._recording: asyncio.Task[None] | None = None  # the latest write, awaited by the next
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
@@ -86,6 +96,8 @@ class LineMigrationWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._surface_bug()
         self._publish()
+        if self._state.rules >= REPORTING_RULES:  # closed: its final facts, before it ends
+            await effects.record_facts(self._state, workflow.now())
         s = self._state
         return Outcome(
             migration_id=s.migration_id,
@@ -100,6 +112,12 @@ class LineMigrationWorkflow:
     def snapshot(self) -> Snapshot:
         """The whole truth, computed from state: no activity, nothing written to history."""
         return views.snapshot(self._state, workflow.now())
+
+    @workflow.query
+    def facts(self) -> Facts:
+        """What the promise-keeping report counts about this migration (a rebuild of the read
+        model asks every migration visibility holds, running or closed)."""
+        return facts_of(self._state, workflow.now())
 
     # --- updates: each validator refuses before anything is written to history ------------
 
@@ -383,6 +401,27 @@ class LineMigrationWorkflow:
 
     def _publish(self) -> None:
         self._visibility.publish(self._state)
+        self._report_milestone()
+
+    def _report_milestone(self) -> None:
+        """A new stage is a milestone: its facts go to the read model in the background."""
+        state = self._state
+        if state.rules < REPORTING_RULES or state.stage is self._reported:
+            return
+        self._reported = state.stage
+        self._in_flight += 1
+        self._recording = asyncio.create_task(self._record(state, self._recording))
+
+    async def _record(self, state: MigrationState, previous: asyncio.Task[None] | None) -> None:
+        """One write after another, so an older stage's facts never land after a newer's."""
+        try:
+            if previous is not None:
+                await previous
+            await effects.record_facts(state, workflow.now())
+        except Exception as err:  # a bug, not an outage (the activity retries until done)
+            self._bug = err
+        finally:
+            self._in_flight -= 1
 
     def _history_is_long(self) -> bool:
         info = workflow.info()

@@ -14,13 +14,15 @@ with workflow.unsafe.imports_passed_through():
         CUSTOMER_NOTICE_RULES,
         LEGACY_RULES,
         RAINY_DAY_RULES,
+        REPORTING_RULES,
         SLOT_RULES,
     )
     from workflows import search_attributes as sa
 
-# Newest first: visits booked from field service's capacity; windows on the migration's
+# Newest first: facts for the report's read model; visits booked from field service's capacity; windows on the migration's
 # calendar; messages when a promise to the customer breaks; rebooking and reinstatement.
 RULES_PATCHES = (
+    ("reporting-facts", REPORTING_RULES),
     ("slot-appointments", SLOT_RULES),
     ("promise-calendars", CALENDAR_RULES),
     ("customer-notices", CUSTOMER_NOTICE_RULES),

@@ -27,6 +27,7 @@ from tests.e2e.client import (
 from tests.reliability.counts import MIGRATIONS
 
 UNITS_PER_SLOT = 5  # the roster's technicians in area RM
+OFFERED = 20  # the most one offer holds: MIGRATIONS up to 100 get a unit each
 
 
 async def test_worker_killed_mid_activity(stack: Stack) -> None:
@@ -42,7 +43,10 @@ async def test_worker_killed_mid_activity(stack: Stack) -> None:
             )
         )
         offers = await asyncio.gather(
-            *(post(api, f"/migrations/{m}/slot-offers", {"count": 20}, "dispatch") for m in ids)
+            *(
+                post(api, f"/migrations/{m}/slot-offers", {"count": OFFERED}, "dispatch")
+                for m in ids
+            )
         )
         slots = [o.json()["slots"] for o in offers]
         # Slow field service, so bookings are in flight when the worker dies; a slot each,

@@ -31,6 +31,7 @@ from activities.messages import (
     WindowReservation,
 )
 from domain.commands import Booked
+from domain.facts import Facts
 from simulators.capacity import Capacity, Refused, load_roster
 
 Payload = TypeVar("Payload", bound=ExternalCall)
@@ -68,6 +69,7 @@ class FakeSystems:
     effects: dict[str, Call] = field(default_factory=dict)
     capacity: Capacity = field(default_factory=lambda: Capacity(load_roster(ROSTER)))
     slot_hold: timedelta = timedelta(minutes=15)
+    facts: list[Facts] = field(default_factory=list)  # written to the report's read model
 
     def named(self, name: str) -> list[Call]:
         return [c for c in self.effects.values() if c.name == name]
@@ -86,9 +88,16 @@ class FakeSystems:
         read, with no side effect to record), and field service's capacity is the
         simulator's own, on the development roster."""
         capacity = self._field_service()
+        facts = self.facts
+
+        @activity.defn(name="reporting.record_facts")
+        async def record_facts(written: Facts) -> None:
+            facts.append(written)
+
         return [
             *(self._fake(name, model) for name, model in SIGNATURES.items()),
             *capacity,
+            record_facts,
             extend_calendar,
         ]
 

@@ -15,10 +15,10 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.commands import BookVisit, Confirm, Outcome, StartMigration
-from domain.models import MigrationRequest
+from domain.commands import BookVisit, Confirm, Outcome, ReportVisit, StartMigration
+from domain.models import MigrationRequest, VisitOutcome
 from domain.views import Snapshot
-from tests.builders import DISPATCH, SALES, make_request
+from tests.builders import DISPATCH, LUCA, SALES, make_request
 from workflows.line_migration import LineMigrationWorkflow
 
 Handle = WorkflowHandle[LineMigrationWorkflow, Outcome]
@@ -79,3 +79,14 @@ async def book(env: WorkflowEnvironment, handle: Handle, technician: str = "luca
             window_end=now + timedelta(hours=6),
         ),
     )
+
+
+async def activated(env: WorkflowEnvironment, worker: Worker) -> Handle:
+    """A migration confirmed, booked and reported activated by its technician."""
+    handle = await start(env, worker)
+    await confirm(handle)
+    await book(env, handle)
+    await handle.execute_update(
+        LineMigrationWorkflow.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
+    )
+    return handle

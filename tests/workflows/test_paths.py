@@ -23,7 +23,15 @@ from domain.commands import (
 from domain.models import Stage, VisitOutcome
 from tests.builders import CARE, LUCA, make_request
 from tests.workflows.fakes import FakeSystems
-from tests.workflows.steps import book, confirm, eventually, eventually_async, record, start
+from tests.workflows.steps import (
+    activated,
+    book,
+    confirm,
+    eventually,
+    eventually_async,
+    record,
+    start,
+)
 from workflows.line_migration import LineMigrationWorkflow as Wf
 from workflows.sandbox import RUNNER
 
@@ -53,12 +61,7 @@ async def test_withdrawal_before_activation_unwinds_everything(
 async def test_withdrawal_after_activation_is_refused_with_reason(
     env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
 ) -> None:
-    handle = await start(env, worker)
-    await confirm(handle)
-    await book(env, handle)
-    await handle.execute_update(
-        Wf.report_visit, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED)
-    )
+    handle = await activated(env, worker)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(Wf.withdraw, Withdraw(actor=CARE, reason="too late"))
     assert "the contract is effective since" in str(refused.value.cause)

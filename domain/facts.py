@@ -14,7 +14,6 @@ from domain.calendar import Pause, working_time_between
 from domain.models import MigrationState, Model, PromiseStatus, Stage
 
 ENDED = {Stage.WITHDRAWN.value, Stage.FAILED.value}
-WORKING_DAY_HOURS_DEFAULT = 10.0
 
 
 class MigrationFact(Model):
@@ -97,7 +96,7 @@ class Facts(Model):
 
 def facts_of(state: MigrationState, now: datetime) -> Facts:
     req = state.request
-    booked = next((e.at for e in state.timeline if e.event in ("visit_booked",)), None)
+    booked = next((e.at for e in state.timeline if e.event == "visit_booked"), None)
     ended = next((e.at for e in state.timeline if e.event in ENDED), None)
     completed = state.line_released_at if state.stage is Stage.COMPLETED else None
     technician = state.appointment.technician_id if state.appointment else None
@@ -182,10 +181,10 @@ def _activation(state: MigrationState) -> tuple[float | None, float | None]:
     calendar = state.request.calendar
     if calendar is None:
         return hours, None
-    opens, closes = calendar.working_hours
+    opens, closes = calendar.working_hours  # a calendar's day always has working hours
     day = (closes.hour * 60 + closes.minute - opens.hour * 60 - opens.minute) / 60
     worked = working_time_between(calendar, start, end).total_seconds() / 3600
-    return hours, worked / (day or WORKING_DAY_HOURS_DEFAULT)
+    return hours, worked / day
 
 
 def _status(status: PromiseStatus, breached_at: datetime | None) -> str:

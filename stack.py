@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
@@ -43,7 +44,14 @@ class Ports:
 
     @classmethod
     def free(cls) -> Ports:
-        return cls(*(free_port() for _ in fields(cls)))
+        """Distinct free ports: every socket stays bound until all are chosen (asked one at a
+        time, the kernel may hand out the same port twice: a stack once got its API and its
+        simulators on one port)."""
+        with ExitStack() as held:
+            sockets = [held.enter_context(socket.socket()) for _ in fields(cls)]
+            for s in sockets:
+                s.bind(("127.0.0.1", 0))
+            return cls(*(int(s.getsockname()[1]) for s in sockets))
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from temporalio.worker import PollerBehaviorAutoscaling, Worker
 import activities
 from connection import connect
 from observability import logs, tracing
-from reporting import schedule, store
+from reporting import schedule
 from settings import Settings, get_settings
 from workflows.force_majeure import ForceMajeureRegistry
 from workflows.key_binding import IdempotencyKeyBinding
@@ -72,7 +72,6 @@ async def main() -> None:
     client = await connect(
         settings, runtime=runtime(settings), interceptors=tracing.interceptors(tracer_provider)
     )
-    await asyncio.to_thread(store.migrate, settings.reporting_database_url)
     activity_fns, closables = activities.build(settings, client)
     if await schedule.ensure(client, settings.task_queue):
         log.info("created the schedule %s", schedule.SCHEDULE_ID)

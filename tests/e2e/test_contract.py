@@ -22,7 +22,7 @@ from stack import Stack
 from tests.e2e.client import TOKENS
 
 HERE = Path(__file__).resolve().parent
-EXAMPLES_PER_OPERATION = 8  # × 15 operations × 7 roles, in under two minutes on 2 cores
+EXAMPLES_PER_OPERATION = 5  # × 35 operations × 8 roles (crm on its own paths only), on 2 cores
 
 
 @pytest.mark.parametrize("role", sorted(TOKENS))
@@ -39,6 +39,9 @@ async def test_the_schema_is_what_the_api_does(stack: Stack, role: str) -> None:
         "--max-examples",
         str(EXAMPLES_PER_OPERATION),
         "--generation-deterministic",
+        # TM Forum's paths answer only a CRM, and a CRM nothing else: each run where it acts.
+        "--include-path-regex" if role == "crm" else "--exclude-path-regex",
+        "^/tmf-api/",
         env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.e2e.schemathesis_hooks"},
         cwd=HERE.parent.parent,
         stdout=asyncio.subprocess.PIPE,

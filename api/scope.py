@@ -1,5 +1,6 @@
 """Which migrations a caller may see: a technician only those assigned to them, a losing
-operator's gateway only those leaving that operator. Everyone else sees all they may act on.
+operator's gateway only those leaving that operator, a CRM only those it placed as product
+orders. Everyone else sees all they may act on.
 
 Out of scope answers 404, as if the migration did not exist: a technician cannot probe
 which lines other technicians are working on.
@@ -14,7 +15,7 @@ from api.auth import Principal, Role
 from api.errors import ApiError
 from domain.views import Snapshot
 
-SCOPED = frozenset({Role.TECHNICIAN, Role.OPERATOR})
+SCOPED = frozenset({Role.TECHNICIAN, Role.OPERATOR, Role.CRM})
 
 
 def in_scope(principal: Principal, snap: Snapshot) -> bool:
@@ -26,6 +27,8 @@ def in_scope(principal: Principal, snap: Snapshot) -> bool:
             return any(a.technician_id == principal.subject for a in appointments)
         case Role.OPERATOR:
             return principal.operator is not None and snap.losing_operator == principal.operator
+        case Role.CRM:
+            return snap.product_order is not None and snap.product_order.crm == principal.subject
         case _:
             return True
 

@@ -47,6 +47,10 @@ def candidates_query(caller: worklist.Caller) -> str:
             return f"{sa.LOSING_OPERATOR.name} = '{operator}' AND {sa.STAGE.name} = 'activated'"
         case Role.SUPERVISOR | Role.AUDITOR:
             return f"({sa.ESCALATION_LEVEL.name} >= 2 OR {sa.WITHOUT_SERVICE.name} = true)"
+        case Role.CRM:
+            raise ApiError(
+                403, "forbidden", "a CRM has no worklist: it follows its orders through /tmf-api"
+            )
 
 
 def _safe(name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from domain.models import (
@@ -36,6 +36,14 @@ class Confirm(Command):
 
 class Withdraw(Command):
     reason: str
+    # Set when a CRM's cancelProductOrder task asks it (TM Forum): recorded with the order.
+    cancellation_id: str | None = None
+
+
+class ChangeRequestedStart(Command):
+    """A CRM moves the earliest day its customer wants the technician (before booking)."""
+
+    requested_start_date: date | None
 
 
 class BookVisit(Command):

@@ -36,6 +36,7 @@ class Role(StrEnum):
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
     AUDITOR = "auditor"
+    CRM = "crm"  # an operator's CRM, placing orders through TM Forum's Product Ordering API
 
 
 class Party(StrEnum):
@@ -146,6 +147,23 @@ class Language(StrEnum):
     EN = "en"
 
 
+class OrderRef(Model):
+    """The CRM's side of a migration placed as a TM Forum product order."""
+
+    crm: str  # the CRM's subject: it alone sees the order
+    external_id: str | None = None  # the CRM's own order number
+    customer_id: str  # the CRM's customer id (the order's related party)
+    base_url: str  # the API's public address when placed: the order's links start with it
+
+
+class OrderCancellation(Model):
+    """A CRM's cancelProductOrder task that withdrew the migration."""
+
+    id: str
+    reason: str
+    at: datetime
+
+
 class MigrationRequest(Model):
     customer: Customer
     line: Line
@@ -160,6 +178,8 @@ class MigrationRequest(Model):
     terms: Terms | None = None
     # The earliest day the customer wants the technician (slots are searched from it).
     requested_start_date: date | None = None
+    # Set when a CRM placed the migration as a TM Forum product order.
+    product_order: OrderRef | None = None
 
 
 class Replan(Model):
@@ -320,6 +340,9 @@ SLOT_RULES = 5
 # And each migration's facts written to the report's read model at every milestone and as
 # it closes.
 REPORTING_RULES = 6
+# And a product order's events (TM Forum) numbered and raised by the migration, and its
+# requested start date changeable by the CRM until the visit is booked.
+ORDER_EVENT_RULES = 7
 
 
 class MigrationState(Model):
@@ -360,6 +383,11 @@ class MigrationState(Model):
     # The latest slots offered for the visit, and how many offers were made (their ids).
     slot_offer: SlotOffer | None = None
     offers_made: int = 0
+    # A product order's events raised so far (they are numbered by it) and what the last
+    # one showed, so each change is told once; and the cancellation task that withdrew it.
+    order_events: int = 0
+    order_told: str | None = None
+    order_cancellation: OrderCancellation | None = None
 
     @property
     def customer_without_service(self) -> bool:

@@ -19,6 +19,7 @@ from domain.models import (
     MissedVisit,
     Model,
     Money,
+    OrderRef,
     Party,
     Promise,
     Stage,
@@ -96,6 +97,8 @@ class Snapshot(Model):
     slots_open: bool = False  # a visit can be booked or moved from slots now
     # Until when the customer may move his booked visit himself (slot rules).
     customer_moves_until: datetime | None = None
+    # The CRM's side, when a CRM placed the migration as a TM Forum product order.
+    product_order: OrderRef | None = None
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
     customer_status_url: str | None = None  # the customer's status link, filled in likewise
 
@@ -130,6 +133,7 @@ def next_wake(state: MigrationState) -> datetime | None:
 def snapshot(state: MigrationState, now: datetime) -> Snapshot:
     req = state.request
     return Snapshot(
+        product_order=state.request.product_order,
         migration_id=state.migration_id,
         stage=state.stage,
         owner=owner(state),

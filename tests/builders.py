@@ -13,7 +13,16 @@ from typing import Any
 from domain import lifecycle
 from domain.calendar import Calendar
 from domain.commands import BookVisit, Command, Confirm
-from domain.models import LEGACY_RULES, Actor, Customer, Line, MigrationRequest, MigrationState
+from domain.models import (
+    LEGACY_RULES,
+    ORDER_EVENT_RULES,
+    Actor,
+    Customer,
+    Line,
+    MigrationRequest,
+    MigrationState,
+    OrderRef,
+)
 from domain.policy import MigrationPolicy
 
 T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)
@@ -45,6 +54,14 @@ def make_request(
 
 def proposed(rules: int = LEGACY_RULES) -> MigrationState:
     state = lifecycle.propose("mig-1", "run-1", "k", "dario", make_request(), T0, rules)
+    return lifecycle.line_validated(state, T0, "order-1")
+
+
+def ordered(external_id: str | None = "CRM-1") -> MigrationState:
+    """A migration a CRM placed as a TM Forum product order (order-event rules)."""
+    ref = OrderRef(crm="acme-crm", external_id=external_id, customer_id="C-7", base_url="http://x")
+    request = make_request().model_copy(update={"product_order": ref})
+    state = lifecycle.propose("mig-1", "run-1", "k", "acme-crm", request, T0, ORDER_EVENT_RULES)
     return lifecycle.line_validated(state, T0, "order-1")
 
 

@@ -17,6 +17,7 @@ from domain.commands import (
     AcknowledgeTicket,
     BookSlot,
     BookVisit,
+    ChangeRequestedStart,
     Command,
     Confirm,
     ConfirmLineRelease,
@@ -29,7 +30,7 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.handlers import sales, service, slots, tickets, visits
+from domain.handlers import orders, sales, service, slots, tickets, visits
 from domain.models import MigrationState
 
 C = TypeVar("C", bound=Command)
@@ -57,4 +58,5 @@ HANDLERS: dict[type[Command], Handler[Any]] = {
     ConfirmLineRelease: Handler(service.refuse_release, service.release_line),
     OpenTicket: Handler(tickets.refuse_open, tickets.open_ticket),
     AcknowledgeTicket: Handler(tickets.refuse_acknowledge, tickets.acknowledge),
+    ChangeRequestedStart: Handler(orders.refuse_change_start, orders.change_start),
 }

@@ -8,7 +8,7 @@ from domain import promises
 from domain.commands import Confirm, Decision, Effect, EffectKind, Refusal, Withdraw
 from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
-from domain.models import CALENDAR_RULES, MigrationState, PromiseName, Stage
+from domain.models import CALENDAR_RULES, MigrationState, OrderCancellation, PromiseName, Stage
 from domain.refusals import closed_refusal, conflict
 from domain.words.staff import ts
 
@@ -46,5 +46,9 @@ def refuse_withdraw(state: MigrationState, cmd: Withdraw) -> Refusal | None:
 
 def withdraw(draft: MigrationState, cmd: Withdraw, now: datetime) -> Decision:
     effects = set_final_stage(draft, Stage.WITHDRAWN, cmd.reason, cmd.actor, now)
+    if cmd.cancellation_id is not None:
+        draft.order_cancellation = OrderCancellation(
+            id=cmd.cancellation_id, reason=cmd.reason, at=now
+        )
     effects.append(Effect(kind=EffectKind.NOTIFY_WITHDRAWAL, step="withdrawal-notice"))
     return Decision(state=draft, effects=effects)

@@ -1,0 +1,39 @@
+"""What a CRM may change in a product order after placing it: the requested start date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.commands import ChangeRequestedStart, Decision, Refusal
+from domain.editing import append_timeline
+from domain.models import ORDER_EVENT_RULES, MigrationState, Stage
+from domain.refusals import closed_refusal, conflict
+
+
+def refuse_change_start(state: MigrationState, cmd: ChangeRequestedStart) -> Refusal | None:
+    if state.rules < ORDER_EVENT_RULES or state.request.product_order is None:
+        return conflict("this migration was not placed as a product order")
+    if (closed := closed_refusal(state)) is not None:
+        return closed
+    if state.appointment is not None or state.stage not in (Stage.PROPOSED, Stage.CONFIRMED):
+        return conflict(
+            "the technician's visit is already booked: the requested start date no longer "
+            "applies (move the appointment instead)"
+        )
+    return None
+
+
+def change_start(draft: MigrationState, cmd: ChangeRequestedStart, now: datetime) -> Decision:
+    before = draft.request.requested_start_date
+    draft.request.requested_start_date = cmd.requested_start_date
+    wanted = (
+        cmd.requested_start_date.isoformat() if cmd.requested_start_date else "as soon as possible"
+    )
+    append_timeline(
+        draft,
+        now,
+        "requested_start_changed",
+        cmd.actor,
+        f"earliest visit: {wanted} (was {before.isoformat() if before else 'as soon as possible'})",
+    )
+    return Decision(state=draft)

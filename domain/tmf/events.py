@@ -1,0 +1,92 @@
+"""The events a migration raises about its product order: decided by the migration itself,
+numbered per order, so every listener can put them in order and drop a repeat."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from domain.models import ORDER_EVENT_RULES, MigrationState, Model
+from domain.tmf.models import Event, EventType, ProductOrder
+from domain.tmf.orders import cancellation_task, product_order
+
+# What a later event compares: a change in any of these is told.
+WATCHED = ("milestone", "jeopardyAlert", "requestedStartDate")
+
+
+class OrderEvent(Model):
+    """One event for one order's listeners: `sequence` orders and dedupes it."""
+
+    crm: str
+    order_id: str
+    sequence: int
+    event_type: str
+    body: dict[str, Any]  # the TMF event, as a listener receives it
+
+
+def raise_events(state: MigrationState, now: datetime) -> tuple[MigrationState, list[OrderEvent]]:
+    """The events this state owes its order's listeners since the last told, and the state
+    that remembers them told. Nothing for a migration not placed as an order."""
+    ref = state.request.product_order
+    if state.rules < ORDER_EVENT_RULES or ref is None:
+        return state, []
+    order = product_order(state, ref.base_url)
+    wire = order.wire()
+    told = _told(state, wire)
+    if told == state.order_told:
+        return state, []
+    before: dict[str, Any] | None = json.loads(state.order_told) if state.order_told else None
+    bodies: list[tuple[EventType, str | None, dict[str, Any]]] = []
+    if before is None:
+        bodies.append(("ProductOrderCreateEvent", None, {"productOrder": wire}))
+    else:
+        if before["state"] != wire["state"]:
+            bodies.append(("ProductOrderStateChangeEvent", None, {"productOrder": wire}))
+        for field in WATCHED:
+            if before["watched"].get(field) != wire.get(field):
+                bodies.append(
+                    ("ProductOrderAttributeValueChangeEvent", field, {"productOrder": wire})
+                )
+        task = cancellation_task(state, ref.base_url)
+        if task is not None and not before["cancelled"]:
+            bodies.append(
+                ("CancelProductOrderStateChangeEvent", None, {"cancelProductOrder": task.wire()})
+            )
+    events = [
+        _event(ref.crm, order, state.order_events + n, kind, field, body, now)
+        for n, (kind, field, body) in enumerate(bodies, start=1)
+    ]
+    after = state.model_copy(
+        update={"order_events": state.order_events + len(events), "order_told": told}
+    )
+    return after, events
+
+
+def _told(state: MigrationState, wire: dict[str, Any]) -> str:
+    watched = {field: wire.get(field) for field in WATCHED}
+    cancelled = state.order_cancellation is not None
+    return json.dumps(
+        {"state": wire["state"], "watched": watched, "cancelled": cancelled}, sort_keys=True
+    )
+
+
+def _event(
+    crm: str,
+    order: ProductOrder,
+    sequence: int,
+    kind: EventType,
+    field: str | None,
+    body: dict[str, Any],
+    now: datetime,
+) -> OrderEvent:
+    event = Event(
+        event_id=f"{order.id}-{sequence}",
+        event_time=now,
+        event_type=kind,
+        field_path=field,
+        event=body,
+    )
+    return OrderEvent(
+        crm=crm, order_id=order.id, sequence=sequence, event_type=kind, body=event.wire()
+    )

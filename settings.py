@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SIMULATORS = "http://127.0.0.1:8100"
 # Development defaults, refused when ENVIRONMENT=production.
 DEV_API_SECRET = "dev-only-api-secret"
+DEV_HUB_SIGNING_KEY = "dev-only-hub-signing-key"
 DEV_PAYLOAD_KEYS = "dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktbm90LXNlY3JldCE="
 DEV_STATUS_LINK_KEYS = "dev-s1:development-only-status-link-key"
 
@@ -83,6 +84,14 @@ class Settings(BaseSettings):
     # Origins allowed to call the codec server (/codec): the Temporal Web UI's.
     codec_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]
 
+    # TM Forum event subscriptions: each listener's secret is derived from this key and the
+    # subscription's id (never stored); callbacks only to these hosts; a listener failing for
+    # HUB_SUSPEND_AFTER_S is suspended with its events kept; retries back off up to the cap.
+    hub_signing_key: SecretStr = SecretStr(DEV_HUB_SIGNING_KEY)
+    hub_callback_hosts: list[str] = ["127.0.0.1", "localhost", "::1"]
+    hub_suspend_after_s: float = 3600.0
+    hub_retry_max_interval_s: float = 60.0
+
     # The losing operator's simulator calls the API back after a release, as a gateway would.
     api_url: str = "http://127.0.0.1:8000"
     simulator_operator_token: str = "dev-operator"
@@ -126,6 +135,7 @@ class Settings(BaseSettings):
         if self.environment == "production":
             dev = {
                 "API_SECRET": self.api_secret.get_secret_value() == DEV_API_SECRET,
+                "HUB_SIGNING_KEY": self.hub_signing_key.get_secret_value() == DEV_HUB_SIGNING_KEY,
                 "PAYLOAD_KEYS": DEV_PAYLOAD_KEYS in self.payload_keys.get_secret_value(),
                 "STATUS_LINK_KEYS": DEV_STATUS_LINK_KEYS
                 in self.status_link_keys.get_secret_value(),

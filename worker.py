@@ -20,6 +20,7 @@ from connection import connect
 from observability import logs, tracing
 from reporting import schedule
 from settings import Settings, get_settings
+from workflows.event_delivery import EventDeliveryWorkflow
 from workflows.force_majeure import ForceMajeureRegistry
 from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
@@ -38,6 +39,7 @@ def build_worker(
         IdempotencyKeyBinding,
         MonthlyReportWorkflow,
         ForceMajeureRegistry,
+        EventDeliveryWorkflow,
     ),
     task_queue: str | None = None,
 ) -> Worker:

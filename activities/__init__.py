@@ -12,6 +12,7 @@ from temporalio.client import Client
 from activities.calendars import extend_calendar
 from activities.field_service import FieldService
 from activities.force_majeure import ForceMajeureFanOut
+from activities.hub import Listeners, OrderHub
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
 from activities.payments import Payments
@@ -48,6 +49,11 @@ def build(settings: Settings, client: Client) -> tuple[list[Callable[..., Any]],
     notifications = Notifications(clients[settings.notifications_url], links, settings.public_url)
     payments = Payments(clients[settings.payments_url])
     read_model = ReadModel(store.engine_for(settings.reporting_database_url))
+    # Listeners' callbacks are whole URLs (on the allow-list): a client with no base URL.
+    listener_http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+    listeners = Listeners(
+        listener_http, settings.hub_signing_key.get_secret_value(), settings.hub_callback_hosts
+    )
     activities: list[Callable[..., Any]] = [
         gateway.open_order,
         gateway.request_release,
@@ -66,5 +72,7 @@ def build(settings: Settings, client: Client) -> tuple[list[Callable[..., Any]],
         ForceMajeureFanOut(client).fan_out,
         read_model.record_facts,
         read_model.monthly_report,
+        OrderHub(client, settings.task_queue).announce,
+        listeners.deliver,
     ]
-    return activities, [*clients.values(), read_model]
+    return activities, [*clients.values(), listener_http, read_model]

@@ -8,7 +8,7 @@ temporal operator namespace describe -n "$ns" >/dev/null 2>&1 \
 for attribute in \
   MigrationStage=Keyword LosingOperator=Keyword SalesAgent=Keyword TechnicianId=Keyword \
   EscalationLevel=Int CustomerWithoutService=Bool NextDeadline=Datetime LineNumber=Keyword \
-  OpenTickets=KeywordList Area=Keyword
+  OpenTickets=KeywordList Area=Keyword ExternalOrderId=Keyword OrderingCrm=Keyword
 do
   name="${attribute%%=*}"; type="${attribute#*=}"
   temporal operator search-attribute create -n "$ns" --name "$name" --type "$type" || true

@@ -1,5 +1,6 @@
 """Every keyed hash and signature the API makes, in one place: the line-number key, the
-fingerprint of a request, and the seal on tokens the API hands out (page tokens)."""
+fingerprint of a request, the seal on tokens the API hands out (page tokens), and the
+secrets and signatures of event subscriptions."""
 
 from __future__ import annotations
 
@@ -55,3 +56,15 @@ def form_token_matches(secret: str, purpose: str, credential: str, sent: str | N
     """Whether a form came back with the token we gave it (compared in constant time)."""
     expected = form_token(secret, purpose, credential)
     return sent is not None and hmac.compare_digest(expected, sent)
+
+
+def listener_secret(signing_key: str, subscription_id: str) -> str:
+    """An event subscription's secret: derived when needed (by the API once, to hand it out;
+    by the worker to sign each delivery), so it is stored nowhere, Temporal included."""
+    message = f"hub-subscription|{subscription_id}".encode()
+    return hmac.new(signing_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def delivery_signature(secret: str, body: bytes) -> str:
+    """The `X-Hub-Signature-256` header of a delivery: HMAC-SHA256 of the exact body sent."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

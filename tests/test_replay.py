@@ -17,6 +17,7 @@ from workflows.sandbox import RUNNER
 with workflow.unsafe.imports_passed_through():  # this module also defines a workflow
     from domain.commands import Outcome, StartMigration
     from workflows.line_migration import LineMigrationWorkflow
+from workflows.event_delivery import EventDeliveryWorkflow
 from workflows.monthly_report import MonthlyReportWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -49,6 +50,8 @@ PATHS = {
     "manual_booking_reserves",
     "reporting_facts",
     "monthly_report",
+    "order_events",
+    "event_delivery",
 }
 
 
@@ -63,7 +66,7 @@ def test_every_lifecycle_path_has_a_recorded_history() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path) -> None:
     replayer = Replayer(
-        workflows=[LineMigrationWorkflow, MonthlyReportWorkflow],
+        workflows=[LineMigrationWorkflow, MonthlyReportWorkflow, EventDeliveryWorkflow],
         workflow_runner=RUNNER,
         data_converter=pydantic_data_converter,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -22,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         AcknowledgeTicket,
         BookSlot,
         BookVisit,
+        ChangeRequestedStart,
         Command,
         Confirm,
         ConfirmLineRelease,
@@ -40,11 +42,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.handlers import slots, visits
     from domain.models import (
         CALENDAR_RULES,
+        ORDER_EVENT_RULES,
         REPORTING_RULES,
         Declaration,
         MigrationState,
         Ticket,
     )
+    from domain.tmf import events as order_events
+    from domain.tmf.orders import OwnedOrder, owned_order
     from domain.views import OfferView, Snapshot
     from domain.words import staff
     from workflows import effects, versions
@@ -77,7 +82,9 @@ class LineMigrationWorkflow:
         self._visibility = Visibility(start.state, versions.published_keys())
         # The stage whose facts the read model has (a continued run's were written before).
         self._reported = self._state.stage if start.state is not None else None
-        self._recording: asyncio.Task[None] | None = None  # the latest write, awaited by the next
+        # The latest background step (facts to the read model, an order's events to its
+        # listeners): each awaits the one before, so nothing lands out of order.
+        self._background: asyncio.Task[None] | None = None
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
@@ -118,6 +125,11 @@ class LineMigrationWorkflow:
         """What the promise-keeping report counts about this migration (a rebuild of the read
         model asks every migration visibility holds, running or closed)."""
         return facts_of(self._state, workflow.now())
+
+    @workflow.query
+    def product_order(self) -> OwnedOrder | None:
+        """The migration as the TMF622 product order that placed it (None: not placed so)."""
+        return owned_order(self._state)
 
     # --- updates: each validator refuses before anything is written to history ------------
 
@@ -250,6 +262,16 @@ class LineMigrationWorkflow:
 
     @acknowledge_ticket.validator
     def _check_acknowledge_ticket(self, cmd: AcknowledgeTicket) -> None:
+        self._check(cmd)
+
+    @workflow.update
+    async def change_requested_start(self, cmd: ChangeRequestedStart) -> Snapshot:
+        """A CRM moves the earliest day wanted for the visit, until the visit is booked."""
+        async with self._lock:
+            return self._decide(cmd)
+
+    @change_requested_start.validator
+    def _check_change_requested_start(self, cmd: ChangeRequestedStart) -> None:
         self._check(cmd)
 
     # --- signals: fire-and-forget facts from the force-majeure registry --------------------
@@ -402,6 +424,7 @@ class LineMigrationWorkflow:
     def _publish(self) -> None:
         self._visibility.publish(self._state)
         self._report_milestone()
+        self._tell_order_listeners()
 
     def _report_milestone(self) -> None:
         """A new stage is a milestone: its facts go to the read model in the background."""
@@ -409,15 +432,29 @@ class LineMigrationWorkflow:
         if state.rules < REPORTING_RULES or state.stage is self._reported:
             return
         self._reported = state.stage
-        self._in_flight += 1
-        self._recording = asyncio.create_task(self._record(state, self._recording))
+        self._in_background(lambda: effects.record_facts(state, workflow.now()))
 
-    async def _record(self, state: MigrationState, previous: asyncio.Task[None] | None) -> None:
-        """One write after another, so an older stage's facts never land after a newer's."""
+    def _tell_order_listeners(self) -> None:
+        """A product order's state, milestones or alerts changed: the migration numbers the
+        events it owes and hands them to the order's CRM's listeners (rules 7)."""
+        if self._state.rules < ORDER_EVENT_RULES:
+            return
+        self._state, raised = order_events.raise_events(self._state, workflow.now())
+        if raised:
+            self._in_background(lambda: effects.announce_order_events(raised))
+
+    def _in_background(self, step: Callable[[], Awaitable[None]]) -> None:
+        self._in_flight += 1
+        self._background = asyncio.create_task(self._after(self._background, step))
+
+    async def _after(
+        self, previous: asyncio.Task[None] | None, step: Callable[[], Awaitable[None]]
+    ) -> None:
+        """One step after another, so an older fact or event never lands after a newer."""
         try:
             if previous is not None:
                 await previous
-            await effects.record_facts(state, workflow.now())
+            await step()
         except Exception as err:  # a bug, not an outage (the activity retries until done)
             self._bug = err
         finally:

@@ -13,7 +13,7 @@ from temporalio.common import (
 )
 
 from domain import views
-from domain.models import MigrationState, Stage
+from domain.models import MigrationState, OrderRef, Stage
 
 STAGE = SearchAttributeKey.for_keyword("MigrationStage")
 LOSING_OPERATOR = SearchAttributeKey.for_keyword("LosingOperator")
@@ -28,6 +28,9 @@ LINE_NUMBER = SearchAttributeKey.for_keyword("LineNumber")
 OPEN_TICKETS = SearchAttributeKey.for_keyword_list("OpenTickets")
 # Where the line is (a province code, a postcode district): force majeure finds migrations by it.
 AREA = SearchAttributeKey.for_keyword("Area")
+# A product order's number at the CRM that placed it, and that CRM: a CRM lists its own.
+EXTERNAL_ORDER_ID = SearchAttributeKey.for_keyword("ExternalOrderId")
+ORDERING_CRM = SearchAttributeKey.for_keyword("OrderingCrm")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     STAGE,
@@ -40,11 +43,15 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     LINE_NUMBER,
     OPEN_TICKETS,
     AREA,
+    EXTERNAL_ORDER_ID,
+    ORDERING_CRM,
 )
 # Added after migrations were already running: published only by runs that know it.
-LATER_KEYS: dict[str, SearchAttributeKey[Any]] = {
-    "open-tickets-attribute": OPEN_TICKETS,
-    "promise-calendars": AREA,
+LATER_KEYS: dict[SearchAttributeKey[Any], str] = {
+    OPEN_TICKETS: "open-tickets-attribute",
+    AREA: "promise-calendars",
+    EXTERNAL_ORDER_ID: "order-events",
+    ORDERING_CRM: "order-events",
 }
 
 _CLI_TYPES = {
@@ -69,6 +76,7 @@ def cli_flags() -> list[str]:
 
 def current(state: MigrationState) -> dict[str, SearchValue]:
     """The value each key must hold for this state (None: unset)."""
+    order = state.request.product_order
     return {
         STAGE.name: state.stage.value,
         LOSING_OPERATOR.name: state.request.losing_operator,
@@ -81,11 +89,17 @@ def current(state: MigrationState) -> dict[str, SearchValue]:
         OPEN_TICKETS.name: [t.ticket_id for t in state.tickets if t.acknowledged_at is None]
         or None,
         AREA.name: state.request.line.area,
+        EXTERNAL_ORDER_ID.name: order.external_id if order else None,
+        ORDERING_CRM.name: order.crm if order else None,
     }
 
 
 def at_start(
-    line_key: str, losing_operator: str, sales_agent: str, area: str | None = None
+    line_key: str,
+    losing_operator: str,
+    sales_agent: str,
+    area: str | None = None,
+    order: OrderRef | None = None,
 ) -> TypedSearchAttributes:
     """Set with the start request, so a new migration is searchable before its first task."""
     pairs: list[SearchAttributePair[Any]] = [
@@ -98,4 +112,8 @@ def at_start(
     ]
     if area is not None:
         pairs.append(SearchAttributePair(AREA, area))
+    if order is not None:
+        pairs.append(SearchAttributePair(ORDERING_CRM, order.crm))
+        if order.external_id is not None:
+            pairs.append(SearchAttributePair(EXTERNAL_ORDER_ID, order.external_id))
     return TypedSearchAttributes(pairs)

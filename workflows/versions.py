@@ -13,15 +13,17 @@ with workflow.unsafe.imports_passed_through():
         CALENDAR_RULES,
         CUSTOMER_NOTICE_RULES,
         LEGACY_RULES,
+        ORDER_EVENT_RULES,
         RAINY_DAY_RULES,
         REPORTING_RULES,
         SLOT_RULES,
     )
     from workflows import search_attributes as sa
 
-# Newest first: facts for the report's read model; visits booked from field service's capacity; windows on the migration's
+# Newest first: a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
 # calendar; messages when a promise to the customer breaks; rebooking and reinstatement.
 RULES_PATCHES = (
+    ("order-events", ORDER_EVENT_RULES),
     ("reporting-facts", REPORTING_RULES),
     ("slot-appointments", SLOT_RULES),
     ("promise-calendars", CALENDAR_RULES),
@@ -37,5 +39,4 @@ def rules() -> int:
 
 def published_keys() -> tuple[sa.Key, ...]:
     """Every search attribute, but those added by a patch this run does not know."""
-    later = [key for patch, key in sa.LATER_KEYS.items() if workflow.patched(patch)]
-    return tuple(k for k in sa.ALL if k not in sa.LATER_KEYS.values() or k in later)
+    return tuple(k for k in sa.ALL if k not in sa.LATER_KEYS or workflow.patched(sa.LATER_KEYS[k]))

@@ -169,6 +169,7 @@ async def test_development_tokens_are_refused_in_production(
     dev_env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("API_SECRET", "a-production-secret")
+    monkeypatch.setenv("HUB_SIGNING_KEY", "a-production-hub-signing-key")
     monkeypatch.setenv("PAYLOAD_KEYS", "p-1:" + base64.b64encode(b"p" * 32).decode())
     monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
     monkeypatch.setenv("STATUS_LINK_KEYS", "s-1:a-production-status-link-key")
@@ -182,7 +183,7 @@ async def test_development_tokens_are_refused_in_production(
 def test_production_refuses_development_secrets() -> None:
     from settings import Settings
 
-    with pytest.raises(ValueError, match="API_SECRET, PAYLOAD_KEYS"):
+    with pytest.raises(ValueError, match="API_SECRET, HUB_SIGNING_KEY, PAYLOAD_KEYS"):
         Settings(environment="production")
 
 
@@ -217,6 +218,7 @@ async def test_the_codec_server_needs_an_auditors_token_in_production(
     """The token-less development Web UI is a development convenience only."""
     key = base64.b64encode(b"p" * 32).decode()
     monkeypatch.setenv("API_SECRET", "a-production-secret")
+    monkeypatch.setenv("HUB_SIGNING_KEY", "a-production-hub-signing-key")
     monkeypatch.setenv("PAYLOAD_KEYS", f"p-1:{key}")
     monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
     monkeypatch.setenv("STATUS_LINK_KEYS", "s-1:a-production-status-link-key")

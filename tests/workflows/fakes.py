@@ -32,6 +32,7 @@ from activities.messages import (
 )
 from domain.commands import Booked
 from domain.facts import Facts
+from domain.tmf.events import OrderEvent
 from simulators.capacity import Capacity, Refused, load_roster
 
 Payload = TypeVar("Payload", bound=ExternalCall)
@@ -70,6 +71,8 @@ class FakeSystems:
     capacity: Capacity = field(default_factory=lambda: Capacity(load_roster(ROSTER)))
     slot_hold: timedelta = timedelta(minutes=15)
     facts: list[Facts] = field(default_factory=list)  # written to the report's read model
+    announced: list[OrderEvent] = field(default_factory=list)  # handed to listeners, retries too
+    announce_failures: int = 0  # announcements that fail after handing their events over
 
     def named(self, name: str) -> list[Call]:
         return [c for c in self.effects.values() if c.name == name]
@@ -94,10 +97,19 @@ class FakeSystems:
         async def record_facts(written: Facts) -> None:
             facts.append(written)
 
+        @activity.defn(name="hub.announce")
+        async def announce(events: list[OrderEvent]) -> int:
+            self.announced.extend(events)
+            if self.announce_failures > 0:  # as if the answer were lost: retried whole
+                self.announce_failures -= 1
+                raise RuntimeError("visibility is down")
+            return 1
+
         return [
             *(self._fake(name, model) for name, model in SIGNATURES.items()),
             *capacity,
             record_facts,
+            announce,
             extend_calendar,
         ]
 

@@ -12,7 +12,6 @@ import logging
 import time
 from typing import Any
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
@@ -64,10 +63,13 @@ class Edge:
         started = time.perf_counter()
         try:
             if _too_large(scope):
-                refusal = errors.body(
-                    "payload_too_large", f"bodies are limited to {MAX_BODY_BYTES} bytes"
+                refusal = errors.answer(
+                    scope["path"],
+                    413,
+                    "payload_too_large",
+                    f"bodies are limited to {MAX_BODY_BYTES} bytes",
                 )
-                await JSONResponse(refusal, 413)(scope, receive, send_with_headers)
+                await refusal(scope, receive, send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)
         finally:

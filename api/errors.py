@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -52,43 +53,72 @@ STATUS_CODES = {
 }
 
 
+TMF_PREFIX = "/tmf-api/"
+
+
+def tmf_body(status: int, code: str, message: str) -> dict[str, Any]:
+    """TM Forum's Error: `code` ours, `reason` the HTTP reason, `message` in words."""
+    reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return {
+        "code": code,
+        "reason": reason,
+        "message": message,
+        "status": str(status),
+        "@type": "Error",
+    }
+
+
+def answer(
+    path: str,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A refusal in the shape its API speaks: TM Forum's Error under /tmf-api, ours elsewhere."""
+    if path.startswith(TMF_PREFIX):
+        return JSONResponse(tmf_body(status, code, message), status_code=status, headers=headers)
+    return JSONResponse(body(code, message, details), status_code=status, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(
-            body(exc.code, exc.message, exc.details), status_code=exc.status, headers=exc.headers
-        )
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return answer(request.url.path, exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
             {"field": ".".join(str(p) for p in e["loc"][1:]) or e["loc"][0], "reason": _reason(e)}
             for e in exc.errors()
         ]
+        path = request.url.path
+        if path.startswith(TMF_PREFIX):  # TM Forum says 400, with the fields in words
+            words = "; ".join(f"{d['field']}: {d['reason']}" for d in details)
+            return answer(path, 400, "invalid_request", f"invalid request: {words}")
         fields = ", ".join(d["field"] for d in details)
-        return JSONResponse(
-            body("invalid_request", f"invalid request: {fields}", details), status_code=422
-        )
+        return answer(path, 422, "invalid_request", f"invalid request: {fields}", details)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        path = request.url.path
         if exc.status_code == 400:  # a body that is not JSON at all (e.g. invalid UTF-8)
             details = [{"field": "body", "reason": str(exc.detail)}]
-            return JSONResponse(
-                body("invalid_request", "invalid request: body", details), status_code=422
-            )
+            status = 400 if path.startswith(TMF_PREFIX) else 422
+            return answer(path, status, "invalid_request", "invalid request: body", details)
         code = STATUS_CODES.get(exc.status_code, "error")
         headers = dict(exc.headers or {})
+        message = str(exc.detail)
         if exc.status_code == 405:  # RFC 9110: name every method the resource supports
             headers["Allow"] = ", ".join(allowed_methods(request))
-        return JSONResponse(
-            body(code, str(exc.detail)), status_code=exc.status_code, headers=headers
-        )
+            message = f"{request.method} is not allowed here (allowed: {headers['Allow']})"
+        return answer(path, exc.status_code, code, message, headers=headers)
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return JSONResponse(body("internal", "unexpected error"), status_code=500)
+        return answer(request.url.path, 500, "internal", "unexpected error")
 
 
 def _reason(error: Any) -> str:

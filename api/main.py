@@ -25,6 +25,8 @@ from api.rate_limit import LinkLimiter, WriteLimiter
 from api.routes import actions, force_majeure, migrations, reports, worklist
 from api.schemas import Health
 from api.status_page import routes as status_routes
+from api.tmf import hub as tmf_hub
+from api.tmf import orders as tmf_orders
 from connection import codec, connect
 from observability import logs, tracing
 from observability.api_metrics import ApiMetrics
@@ -46,6 +48,8 @@ TAGS = [
     {"name": "losing operator", "description": "the old line's gateway"},
     {"name": "supervisors and auditors", "description": "search every migration"},
     {"name": "reports", "description": "the promise-keeping report, from the SQL read model"},
+    {"name": "TM Forum: product ordering", "description": "TMF622 v4 for operators' CRMs"},
+    {"name": "TM Forum: events", "description": "listeners of a CRM's product orders"},
 ]
 
 
@@ -107,6 +111,8 @@ def create_app(
     app.include_router(worklist.router)
     app.include_router(force_majeure.router)
     app.include_router(reports.router)
+    app.include_router(tmf_orders.router)
+    app.include_router(tmf_hub.router)
     app.include_router(console_reports.router)
     app.include_router(console_pages.router)
     app.include_router(status_routes.router)

@@ -364,9 +364,16 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in {
+def error_responses(
+    model: type[BaseModel], described: dict[int, str]
+) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of each refusal status, all in one error shape."""
+    return {status: {"model": model, "description": words} for status, words in described.items()}
+
+
+ERROR_RESPONSES = error_responses(
+    ErrorBody,
+    {
         401: "missing, unknown, expired or invalid token",
         403: "wrong role, or a token without a known role",
         404: "unknown migration or ticket, or one outside the caller's scope",
@@ -375,8 +382,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         422: "invalid body or parameters: each field and why",
         429: "too many writes by this caller: retry after Retry-After seconds",
         503: "Temporal unreachable: retry later, with the same Idempotency-Key",
-    }.items()
-}
+    },
+)
 
 
 def canonical(value: Any) -> Any:

@@ -165,6 +165,7 @@ async def start(
                     req.losing_operator,
                     start_input.sales_agent,
                     req.line.area,
+                    req.product_order,
                 ),
                 static_summary=f"Line migration from {req.losing_operator}: offer {req.offer}, "
                 f"sold by {start_input.sales_agent}",

@@ -1,10 +1,11 @@
-"""Simulated external systems: the losing operator's gateway, field service, notifications
-and payments. Each records every call, does each effect once per idempotency key, and takes
+"""Simulated external systems: the losing operator's gateway, field service, notifications,
+payments and a CRM's event listener. Each records every call, does each effect once per idempotency key, and takes
 injected faults, so tests can prove what the real systems would have seen."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Body, FastAPI, Header, Request
+from fastapi import APIRouter, Body, FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -43,6 +44,7 @@ app = FastAPI(title="External systems simulator", lifespan=lifespan)
 app.state.recorder = Recorder()
 app.state.capacity = Capacity(load_roster(get_settings().field_service_roster))
 app.state.callbacks = set()
+app.state.received = {}  # listener name: the deliveries it accepted
 
 
 def recorder(request: Request) -> Recorder:
@@ -323,6 +325,46 @@ async def request_mandate(request: Request, key: Key, body: Payload) -> JSONResp
     return await effect(request, System.PAYMENTS, "mandate", key, body)
 
 
+listener = APIRouter(prefix="/listener", tags=["event listener"])
+
+
+class Received(BaseModel):
+    """One delivery a listener accepted, as it came: the raw body and the signature header,
+    so a test can check the signature with the secret it was given."""
+
+    event_id: str
+    event_type: str
+    signature: str | None
+    body: str
+
+
+@listener.post("/{name}", status_code=204, response_model=None)
+async def receive_event(request: Request, name: str) -> Response:
+    """A CRM's listener: records every delivery it accepts (repeats included, to count
+    them); injected faults make it fail as a listener that is down would."""
+    status = await recorder(request).trouble(System.LISTENER, "receive")
+    if status is not None:
+        return JSONResponse({"detail": "listener injected fault"}, status_code=status)
+    raw = (await request.body()).decode()
+    event = json.loads(raw)
+    received: dict[str, list[Received]] = request.app.state.received
+    received.setdefault(name, []).append(
+        Received(
+            event_id=event["eventId"],
+            event_type=event["eventType"],
+            signature=request.headers.get("X-Hub-Signature-256"),
+            body=raw,
+        )
+    )
+    return Response(status_code=204)
+
+
+@listener.get("/{name}")
+async def events_received(request: Request, name: str) -> list[Received]:
+    found: list[Received] = request.app.state.received.get(name, [])
+    return found
+
+
 control = APIRouter(tags=["control"])
 
 
@@ -357,5 +399,5 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-for router in (losing, field, notifications, payments, control):
+for router in (losing, field, notifications, payments, listener, control):
     app.include_router(router)

@@ -16,6 +16,7 @@ class System(StrEnum):
     FIELD_SERVICE = "field_service"
     NOTIFICATIONS = "notifications"
     PAYMENTS = "payments"
+    LISTENER = "listener"  # a CRM's event listener (TM Forum hub callbacks)
 
 
 class CallRecord(BaseModel):

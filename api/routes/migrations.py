@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from temporalio.client import WorkflowExecution
+from temporalio.client import Client, WorkflowExecution
 
 from api import calendars, jurisdictions, scope
 from api import workflow_calls as calls
@@ -24,7 +24,7 @@ from api.schemas import (
     canonical,
 )
 from domain.commands import StartMigration
-from domain.models import Customer, Line, MigrationRequest, Stage
+from domain.models import Customer, Line, MigrationRequest, OrderRef, Stage
 from domain.policy import MigrationPolicy
 from domain.views import OfferView, Snapshot
 from security import hashing
@@ -44,6 +44,21 @@ async def start_migration(
     key: IdempotencyKey = None,
 ) -> Snapshot:
     """Record a proposal: nothing changes on the customer's line until the technician comes."""
+    digest = hashing.request_hash(f"start/{principal.subject}", canonical(body))
+    return linked(settings, await place(client, settings, body, principal.subject, key, digest))
+
+
+async def place(
+    client: Client,
+    settings: Settings,
+    body: MigrationIn,
+    agent: str,
+    key: str | None,
+    digest: str,
+    order: OrderRef | None = None,
+) -> Snapshot:
+    """Start a migration for a seller, or for a CRM's product order (`order`): the calendar
+    and the jurisdiction's terms resolved now and recorded with it."""
     overrides = body.policy.overrides() if body.policy else {}
     calendar = calendars.resolve(body.calendar, datetime.now(UTC).date())
     terms = jurisdictions.all_terms()[calendar.country]
@@ -57,17 +72,16 @@ async def start_migration(
         calendar=calendar,
         terms=terms,
         requested_start_date=body.requested_start_date,
+        product_order=order,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start = StartMigration(
         line_key=line_key,
-        sales_agent=principal.subject,
+        sales_agent=agent,
         request=request,
         force_majeure=await force_majeure.in_force(client, body.line.area),
     )
-    digest = hashing.request_hash(f"start/{principal.subject}", canonical(body))
-    snap = await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
-    return linked(settings, snap)
+    return await calls.start(client, settings.task_queue, f"mig-{line_key}", start, key, digest)
 
 
 @router.get("/{migration_id}", tags=["everyone"], response_model=Snapshot)

@@ -24,6 +24,7 @@ TOKENS = {
     "operator": "dev-operator",
     "supervisor": "dev-supervisor",
     "auditor": "dev-auditor",
+    "crm": "dev-crm",
 }
 SARA = "dev-tech-sara"
 # A background step (an activity, a timer, visibility) shows well within this on a loaded

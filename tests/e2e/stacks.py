@@ -8,6 +8,9 @@ from pathlib import Path
 
 from stack import NO_WRITE_LIMIT, Stack, start_on_free_ports
 
+# A listener failing for seconds, not an hour, is suspended: a test sees it happen.
+HUB_IMPATIENT = {"HUB_SUSPEND_AFTER_S": "5", "HUB_RETRY_MAX_INTERVAL_S": "1"}
+
 
 @contextmanager
 def embedded_stack(root: Path) -> Iterator[Stack]:
@@ -16,7 +19,7 @@ def embedded_stack(root: Path) -> Iterator[Stack]:
         db_file=root / "dev.db",
         ui=True,
         log_dir=root,
-        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT},
+        extra_env={"RELEASE_CALLBACK_DELAY_S": "0.2", **NO_WRITE_LIMIT, **HUB_IMPATIENT},
     )
     try:
         yield s

@@ -21,7 +21,6 @@ with workflow.unsafe.imports_passed_through():
 RESUME_SIGNAL = "resume"
 REMOVE_SIGNAL = "remove"
 CALL_TIMEOUT = timedelta(seconds=15)  # one HTTP exchange (10 s) and margin
-HISTORY_LIMIT = 2000  # events kept in one run's history before continuing as new
 
 
 @workflow.defn(name=DELIVERY_WORKFLOW)
@@ -75,9 +74,8 @@ class EventDeliveryWorkflow:
 
     def _history_is_long(self) -> bool:
         info = workflow.info()
-        return (
-            info.is_continue_as_new_suggested() or info.get_current_history_length() > HISTORY_LIMIT
-        )
+        limit = self._state.policy.history_limit
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > limit
 
     @workflow.signal(name=EVENTS_SIGNAL)
     def events(self, announced: list[OrderEvent]) -> None:

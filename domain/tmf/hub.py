@@ -32,6 +32,8 @@ class DeliveryPolicy(Model):
 
     suspend_after_s: float
     retry_max_interval_s: float
+    # Events in one run's history before it continues as new, its queue carried over.
+    history_limit: int = 2000
 
 
 class Delivery(Model):

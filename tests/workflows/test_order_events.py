@@ -166,3 +166,42 @@ async def test_a_listener_that_keeps_failing_is_suspended_then_resumed_in_order(
 
 async def _suspended(handle: WorkflowHandle[EventDeliveryWorkflow, None]) -> bool:
     return (await handle.query(EventDeliveryWorkflow.status)).suspended
+
+
+async def test_a_delivery_workflow_continues_as_new_with_its_queue_and_memory(
+    env: WorkflowEnvironment,
+) -> None:
+    delivered: list[int] = []
+
+    @activity.defn(name="hub.deliver")
+    async def deliver(delivery: Delivery) -> None:
+        delivered.append(delivery.event.sequence)
+
+    subscription = Subscription(
+        id="s2", crm="acme-crm", callback="http://127.0.0.1/l", query=None, event_types=[]
+    )
+    policy = DeliveryPolicy(suspend_after_s=3600, retry_max_interval_s=60, history_limit=40)
+    events = _events(15)
+    async with Worker(
+        env.client,
+        task_queue=f"tq-{uuid.uuid4()}",
+        workflows=[EventDeliveryWorkflow],
+        workflow_runner=RUNNER,
+        activities=[deliver],
+    ) as worker:
+        handle = await env.client.start_workflow(
+            EventDeliveryWorkflow.run,
+            DeliveryState(subscription=subscription, policy=policy),
+            id=f"tmf-hub-{uuid.uuid4().hex}",
+            task_queue=worker.task_queue,
+        )
+        for e in events:
+            await handle.signal(EventDeliveryWorkflow.events, [e])
+        await eventually(lambda: delivered == list(range(1, 16)))
+        assert await _continued(env, handle.id)
+        # Repeats, remembered across the new run, then a new event behind them.
+        await handle.signal(EventDeliveryWorkflow.events, [*events[:5], *_events(16)[15:]])
+        await eventually(lambda: delivered[-1] == 16)
+        await handle.signal(EventDeliveryWorkflow.remove)
+        await env.client.get_workflow_handle(handle.id).result()
+    assert delivered == list(range(1, 17))

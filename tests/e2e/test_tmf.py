@@ -70,6 +70,26 @@ def an_order(r: httpx.Response) -> dict[str, Any]:
     return order
 
 
+async def placed_once_closed(api: httpx.AsyncClient, body: dict[str, Any]) -> httpx.Response:
+    """Order a line again: refused (409) while its withdrawn migration finishes closing."""
+    deadline = time.monotonic() + SHOWS_WITHIN_S
+    while True:
+        r = await api.post(f"{TMF}/productOrder", json=body, headers=auth(CRM))
+        if r.status_code != 409 or time.monotonic() > deadline:
+            return r
+        assert "already running" in r.json()["message"], r.text
+        await asyncio.sleep(0.2)
+
+
+def characteristic(order: dict[str, Any], name: str) -> Any:
+    found = order["productOrderItem"][0]["product"]["productCharacteristic"]
+    return next(c["value"] for c in found if c["name"] == name)
+
+
+def mid_of(order: dict[str, Any]) -> str:
+    return str(order["productOrderItem"][0]["product"]["id"])
+
+
 def an_error(r: httpx.Response, status: int) -> dict[str, Any]:
     assert r.status_code == status, r.text
     error: dict[str, Any] = r.json()
@@ -183,7 +203,7 @@ async def test_a_crm_order_is_followed_to_completion_by_its_listener(
         f"{TMF}/productOrder", params={"externalId": body["externalId"]}, headers=auth(CRM)
     )
     assert listed.status_code == 200, listed.text
-    assert [o["id"] for o in listed.json()] == [order["id"]]
+    assert [ProductOrder.model_validate(o).id for o in listed.json()] == [order["id"]]
     assert listed.headers["X-Total-Count"] == "1" and listed.headers["X-Result-Count"] == "1"
     an_error(await api.get(f"{TMF}/productOrder/{order['id']}", headers=auth(OTHER_CRM)), 404)
     theirs = await api.get(
@@ -270,6 +290,25 @@ async def test_a_cancellation_before_the_visit_and_one_refused_after_activation(
     assert (
         after["state"] == "cancelled" and after["cancellationReason"] == task["cancellationReason"]
     )
+
+    # The same line ordered again: a new order with its own id; the first is still read.
+    line = characteristic(early, "lineNumber")
+    again = order_body()
+    for c in again["productOrderItem"][0]["product"]["productCharacteristic"]:
+        if c["name"] == "lineNumber":
+            c["value"] = line
+    second = an_order(await placed_once_closed(api, again))
+    assert characteristic(second, "lineNumber") == line and second["id"] != early["id"]
+    assert mid_of(second) == mid_of(early)
+    first = an_order(await api.get(f"{TMF}/productOrder/{early['id']}", headers=auth(CRM)))
+    assert first["state"] == "cancelled"
+    cancelled_ones = await api.get(
+        f"{TMF}/productOrder", params={"state": "cancelled", "limit": 100}, headers=auth(CRM)
+    )
+    assert early["id"] in [o["id"] for o in cancelled_ones.json()]
+    assert {ProductOrder.model_validate(o).state.value for o in cancelled_ones.json()} == {
+        "cancelled"
+    }
 
     late = an_order(await api.post(f"{TMF}/productOrder", json=order_body(), headers=auth(CRM)))
     mid = late["productOrderItem"][0]["product"]["id"]

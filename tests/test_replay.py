@@ -52,6 +52,7 @@ PATHS = {
     "monthly_report",
     "order_events",
     "event_delivery",
+    "event_delivery_removed",
 }
 
 

@@ -42,23 +42,29 @@ class EventDeliveryWorkflow:
             await self._deliver(s.pending[0])
 
     async def _deliver(self, event: OrderEvent) -> None:
+        """One event, retried by the policy; a removal meanwhile stops the trying at once."""
         s = self._state
         policy = s.policy
+        sending = workflow.start_activity_method(
+            Listeners.deliver,
+            Delivery(
+                subscription_id=s.subscription.id, callback=s.subscription.callback, event=event
+            ),
+            start_to_close_timeout=CALL_TIMEOUT,
+            schedule_to_close_timeout=timedelta(seconds=policy.suspend_after_s),
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(seconds=1),
+                maximum_interval=timedelta(seconds=policy.retry_max_interval_s),
+                non_retryable_error_types=[NOT_ALLOWED],
+            ),
+            summary=f"Deliver {event.body['eventId']}",
+        )
+        await workflow.wait_condition(lambda: sending.done() or self._state.removed)
+        if not sending.done():
+            sending.cancel()
+            return
         try:
-            await workflow.execute_activity_method(
-                Listeners.deliver,
-                Delivery(
-                    subscription_id=s.subscription.id, callback=s.subscription.callback, event=event
-                ),
-                start_to_close_timeout=CALL_TIMEOUT,
-                schedule_to_close_timeout=timedelta(seconds=policy.suspend_after_s),
-                retry_policy=RetryPolicy(
-                    initial_interval=timedelta(seconds=1),
-                    maximum_interval=timedelta(seconds=policy.retry_max_interval_s),
-                    non_retryable_error_types=[NOT_ALLOWED],
-                ),
-                summary=f"Deliver {event.body['eventId']}",
-            )
+            await sending
         except ActivityError:
             workflow.logger.warning("listener %s suspended", s.subscription.id)
             self._state = self._state.model_copy(update={"suspended_since": workflow.now()})

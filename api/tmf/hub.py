@@ -5,6 +5,7 @@ delivery is the worker's, from a durable workflow per subscription; never this p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from uuid import uuid4
 
@@ -34,6 +35,7 @@ router = APIRouter(prefix=BASE_PATH, tags=["TM Forum: events"], responses=TMF_ER
 # A new subscription answers once visibility lists it: an order placed after the answer is
 # announced to it (visibility is eventually consistent; this waits for it, briefly).
 VISIBLE_WITHIN_S = 10.0
+REMOVED_WITHIN_S = 10.0
 
 
 @router.post("/hub", status_code=201, response_model=EventSubscription)
@@ -88,6 +90,10 @@ async def read_listener(id: str, client: ClientDep, principal: CrmReading) -> JS
 @router.delete("/hub/{id}", status_code=204)
 async def remove_listener(id: str, client: ClientDep, principal: CrmWriting) -> Response:
     await _tell(client, id, principal, REMOVE_SIGNAL)
+    # Answered once it has ended (it stops a delivery in flight): GET then says 404.
+    with contextlib.suppress(TimeoutError):
+        handle = client.get_workflow_handle(delivery_id(id))
+        await asyncio.wait_for(handle.result(), REMOVED_WITHIN_S)
     return Response(status_code=204)
 
 

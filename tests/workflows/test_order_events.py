@@ -205,3 +205,40 @@ async def test_a_delivery_workflow_continues_as_new_with_its_queue_and_memory(
         await handle.signal(EventDeliveryWorkflow.remove)
         await env.client.get_workflow_handle(handle.id).result()
     assert delivered == list(range(1, 17))
+
+
+async def test_removing_a_listener_stops_a_delivery_in_flight(env: WorkflowEnvironment) -> None:
+    attempts: list[int] = []
+
+    @activity.defn(name="hub.deliver")
+    async def deliver(delivery: Delivery) -> None:
+        attempts.append(delivery.event.sequence)
+        raise RuntimeError("listener answered 503")
+
+    subscription = Subscription(
+        id="s3", crm="acme-crm", callback="http://127.0.0.1/l", query=None, event_types=[]
+    )
+    policy = DeliveryPolicy(suspend_after_s=3600, retry_max_interval_s=60)
+    async with Worker(
+        env.client,
+        task_queue=f"tq-{uuid.uuid4()}",
+        workflows=[EventDeliveryWorkflow],
+        workflow_runner=RUNNER,
+        activities=[deliver],
+    ) as worker:
+        handle = await env.client.start_workflow(
+            EventDeliveryWorkflow.run,
+            DeliveryState(subscription=subscription, policy=policy),
+            id=f"tmf-hub-{uuid.uuid4().hex}",
+            task_queue=worker.task_queue,
+            start_signal="events",
+            start_signal_args=[_events(1)],
+        )
+        await eventually(lambda: attempts)
+        await handle.signal(EventDeliveryWorkflow.remove)
+        await handle.result()
+        history = await handle.fetch_history()
+        assert not (await handle.query(EventDeliveryWorkflow.status)).suspended
+        await record(handle, "event_delivery_removed")
+    kinds = {e.WhichOneof("attributes") for e in history.events}
+    assert "activity_task_cancel_requested_event_attributes" in kinds

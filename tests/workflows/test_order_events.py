@@ -6,6 +6,9 @@ with nothing lost or repeated."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -113,128 +116,110 @@ def _events(n: int) -> list[OrderEvent]:
     ]
 
 
-async def test_a_listener_that_keeps_failing_is_suspended_then_resumed_in_order(
+@dataclass
+class FakeListener:
+    """A CRM's listener as the delivery activity meets it: down or up, each attempt seen."""
+
+    down: bool = False
+    attempts: list[int] = field(default_factory=list)
+    delivered: list[int] = field(default_factory=list)
+
+    def activity(self) -> Any:
+        @activity.defn(name="hub.deliver")
+        async def deliver(delivery: Delivery) -> None:
+            self.attempts.append(delivery.event.sequence)
+            if self.down:
+                raise RuntimeError("listener answered 503")
+            self.delivered.append(delivery.event.sequence)
+
+        return deliver
+
+
+DeliveryHandle = WorkflowHandle[EventDeliveryWorkflow, None]
+
+
+@asynccontextmanager
+async def delivering(
     env: WorkflowEnvironment,
-) -> None:
-    down = [True]
-    delivered: list[int] = []
-    attempts: list[int] = []
-
-    @activity.defn(name="hub.deliver")
-    async def deliver(delivery: Delivery) -> None:
-        attempts.append(delivery.event.sequence)
-        if down[0]:
-            raise RuntimeError("listener answered 503")
-        delivered.append(delivery.event.sequence)
-
+    listener: FakeListener,
+    first: list[OrderEvent] | None = None,
+    **policy: Any,
+) -> AsyncIterator[DeliveryHandle]:
+    """A subscription's delivery workflow on a worker of its own, signal-started with
+    `first` as the announcement activity does (or plainly started, as the API does)."""
     subscription = Subscription(
-        id="s1", crm="acme-crm", callback="http://127.0.0.1/l", query=None, event_types=[]
+        id=uuid.uuid4().hex,
+        crm="acme-crm",
+        callback="http://127.0.0.1/l",
+        query=None,
+        event_types=[],
     )
-    start = DeliveryState(
-        subscription=subscription,
-        policy=DeliveryPolicy(suspend_after_s=3600, retry_max_interval_s=60),
+    rules = DeliveryPolicy.model_validate(
+        {"suspend_after_s": 3600, "retry_max_interval_s": 60, **policy}
     )
-    first, second, third = _events(3)
     async with Worker(
         env.client,
         task_queue=f"tq-{uuid.uuid4()}",
         workflows=[EventDeliveryWorkflow],
         workflow_runner=RUNNER,
-        activities=[deliver],
+        activities=[listener.activity()],
     ) as worker:
-        handle = await env.client.start_workflow(
+        yield await env.client.start_workflow(
             EventDeliveryWorkflow.run,
-            start,
-            id=f"tmf-hub-{uuid.uuid4().hex}",
+            DeliveryState(subscription=subscription, policy=rules),
+            id=f"tmf-hub-{subscription.id}",
             task_queue=worker.task_queue,
-            start_signal="events",
-            start_signal_args=[[first, second]],
+            start_signal="events" if first else None,
+            start_signal_args=[first] if first else [],
         )
+
+
+async def test_a_listener_that_keeps_failing_is_suspended_then_resumed_in_order(
+    env: WorkflowEnvironment,
+) -> None:
+    listener = FakeListener(down=True)
+    first, second, third = _events(3)
+    async with delivering(env, listener, [first, second]) as handle:
         await handle.signal(EventDeliveryWorkflow.events, [first, second, third])  # a repeat
         await env.sleep(timedelta(seconds=3700))  # failing for longer than the policy's hour
         await eventually_async(lambda: _suspended(handle), True)
         status = await handle.query(EventDeliveryWorkflow.status)
-        assert status.pending == 3 and delivered == [] and set(attempts) == {1}
-        down[0] = False
+        assert status.pending == 3 and listener.delivered == [] and set(listener.attempts) == {1}
+        listener.down = False
         await handle.signal(EventDeliveryWorkflow.resume)
-        await eventually(lambda: delivered == [1, 2, 3])
+        await eventually(lambda: listener.delivered == [1, 2, 3])
         await handle.signal(EventDeliveryWorkflow.remove)
         await handle.result()
         await record(handle, "event_delivery")
-    assert delivered == [1, 2, 3]
+    assert listener.delivered == [1, 2, 3]
 
 
-async def _suspended(handle: WorkflowHandle[EventDeliveryWorkflow, None]) -> bool:
+async def _suspended(handle: DeliveryHandle) -> bool:
     return (await handle.query(EventDeliveryWorkflow.status)).suspended
 
 
 async def test_a_delivery_workflow_continues_as_new_with_its_queue_and_memory(
     env: WorkflowEnvironment,
 ) -> None:
-    delivered: list[int] = []
-
-    @activity.defn(name="hub.deliver")
-    async def deliver(delivery: Delivery) -> None:
-        delivered.append(delivery.event.sequence)
-
-    subscription = Subscription(
-        id="s2", crm="acme-crm", callback="http://127.0.0.1/l", query=None, event_types=[]
-    )
-    policy = DeliveryPolicy(suspend_after_s=3600, retry_max_interval_s=60, history_limit=40)
-    events = _events(15)
-    async with Worker(
-        env.client,
-        task_queue=f"tq-{uuid.uuid4()}",
-        workflows=[EventDeliveryWorkflow],
-        workflow_runner=RUNNER,
-        activities=[deliver],
-    ) as worker:
-        handle = await env.client.start_workflow(
-            EventDeliveryWorkflow.run,
-            DeliveryState(subscription=subscription, policy=policy),
-            id=f"tmf-hub-{uuid.uuid4().hex}",
-            task_queue=worker.task_queue,
-        )
-        for e in events:
+    listener = FakeListener()
+    events = _events(16)
+    async with delivering(env, listener, history_limit=40) as handle:
+        for e in events[:15]:
             await handle.signal(EventDeliveryWorkflow.events, [e])
-        await eventually(lambda: delivered == list(range(1, 16)))
+        await eventually(lambda: listener.delivered == list(range(1, 16)))
         assert await _continued(env, handle.id)
         # Repeats, remembered across the new run, then a new event behind them.
-        await handle.signal(EventDeliveryWorkflow.events, [*events[:5], *_events(16)[15:]])
-        await eventually(lambda: delivered[-1] == 16)
+        await handle.signal(EventDeliveryWorkflow.events, [*events[:5], events[15]])
+        await eventually(lambda: listener.delivered[-1] == 16)
         await handle.signal(EventDeliveryWorkflow.remove)
         await env.client.get_workflow_handle(handle.id).result()
-    assert delivered == list(range(1, 17))
+    assert listener.delivered == list(range(1, 17))
 
 
 async def test_removing_a_listener_stops_a_delivery_in_flight(env: WorkflowEnvironment) -> None:
-    attempts: list[int] = []
-
-    @activity.defn(name="hub.deliver")
-    async def deliver(delivery: Delivery) -> None:
-        attempts.append(delivery.event.sequence)
-        raise RuntimeError("listener answered 503")
-
-    subscription = Subscription(
-        id="s3", crm="acme-crm", callback="http://127.0.0.1/l", query=None, event_types=[]
-    )
-    policy = DeliveryPolicy(suspend_after_s=3600, retry_max_interval_s=60)
-    async with Worker(
-        env.client,
-        task_queue=f"tq-{uuid.uuid4()}",
-        workflows=[EventDeliveryWorkflow],
-        workflow_runner=RUNNER,
-        activities=[deliver],
-    ) as worker:
-        handle = await env.client.start_workflow(
-            EventDeliveryWorkflow.run,
-            DeliveryState(subscription=subscription, policy=policy),
-            id=f"tmf-hub-{uuid.uuid4().hex}",
-            task_queue=worker.task_queue,
-            start_signal="events",
-            start_signal_args=[_events(1)],
-        )
-        await eventually(lambda: attempts)
+    listener = FakeListener(down=True)
+    async with delivering(env, listener, _events(1)) as handle:
+        await eventually(lambda: listener.attempts)
         await handle.signal(EventDeliveryWorkflow.remove)
         await handle.result()
         history = await handle.fetch_history()

@@ -18,6 +18,8 @@ from pydantic.alias_generators import to_camel
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 ORDER_TYPE = "LineMigrationProductOrder"  # our extension of v4's ProductOrder
 SCHEMA_PATH = f"{BASE_PATH}/schema/{ORDER_TYPE}.json"
+# A CRM's order number: searchable as it is (letters, digits and . _ : / -).
+EXTERNAL_ID = r"^[A-Za-z0-9._:/-]{1,200}$"
 
 
 SPECIAL = {
@@ -130,7 +132,7 @@ class Note(Typed):
 class ProductOrderCreate(Typed):
     """ProductOrder_Create: what a CRM sends to place an order."""
 
-    external_id: str | None = Field(default=None, min_length=1, max_length=200)
+    external_id: str | None = Field(default=None, pattern=EXTERNAL_ID)
     description: str | None = None
     category: str | None = None
     priority: str | None = None

@@ -149,6 +149,8 @@ def test_a_create_body_written_from_the_specification_is_read() -> None:
     assert order.external_id == "X-1" and order.related_party[0].referred_type == "Individual"
     with pytest.raises(ValueError):
         ProductOrderCreate.model_validate({**body, "shippingDate": "soon"})
+    with pytest.raises(ValueError, match="externalId|external_id"):
+        ProductOrderCreate.model_validate({**body, "externalId": "not searchable"})
 
 
 @pytest.mark.parametrize(

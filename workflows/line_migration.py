@@ -103,6 +103,9 @@ class LineMigrationWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._surface_bug()
         self._publish()
+        if self._state.rules >= ORDER_EVENT_RULES and self._background is not None:
+            await self._background  # an order's last events are announced before it ends
+            self._surface_bug()
         if self._state.rules >= REPORTING_RULES:  # closed: its final facts, before it ends
             await effects.record_facts(self._state, workflow.now())
         s = self._state

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.models import ORDER_EVENT_RULES, MigrationState, Model
-from domain.tmf.models import Event, EventType, ProductOrder
+from domain.tmf.models import Event, EventType, ProductOrder, ProductOrderState
 from domain.tmf.orders import cancellation_task, product_order
 
 # What a later event compares: a change in any of these is told.
@@ -33,26 +33,26 @@ def raise_events(state: MigrationState, now: datetime) -> tuple[MigrationState, 
         return state, []
     order = product_order(state, ref.base_url)
     wire = order.wire()
-    told = _told(state, wire)
+    told = _told(wire, cancelled=state.order_cancellation is not None)
     if told == state.order_told:
         return state, []
-    before: dict[str, Any] | None = json.loads(state.order_told) if state.order_told else None
     bodies: list[tuple[EventType, str | None, dict[str, Any]]] = []
-    if before is None:
-        bodies.append(("ProductOrderCreateEvent", None, {"productOrder": wire}))
+    if state.order_told is None:  # its creation, as placed, whatever happened since
+        first = placed(order).wire()
+        bodies.append(("ProductOrderCreateEvent", None, {"productOrder": first}))
+        before = json.loads(_told(first, cancelled=False))
     else:
-        if before["state"] != wire["state"]:
-            bodies.append(("ProductOrderStateChangeEvent", None, {"productOrder": wire}))
-        for field in WATCHED:
-            if before["watched"].get(field) != wire.get(field):
-                bodies.append(
-                    ("ProductOrderAttributeValueChangeEvent", field, {"productOrder": wire})
-                )
-        task = cancellation_task(state, ref.base_url)
-        if task is not None and not before["cancelled"]:
-            bodies.append(
-                ("CancelProductOrderStateChangeEvent", None, {"cancelProductOrder": task.wire()})
-            )
+        before = json.loads(state.order_told)
+    if before["state"] != wire["state"]:
+        bodies.append(("ProductOrderStateChangeEvent", None, {"productOrder": wire}))
+    for field in WATCHED:
+        if before["watched"].get(field) != wire.get(field):
+            bodies.append(("ProductOrderAttributeValueChangeEvent", field, {"productOrder": wire}))
+    task = cancellation_task(state, ref.base_url)
+    if task is not None and not before["cancelled"]:
+        bodies.append(
+            ("CancelProductOrderStateChangeEvent", None, {"cancelProductOrder": task.wire()})
+        )
     events = [
         _event(ref.crm, order, state.order_events + n, kind, field, body, now)
         for n, (kind, field, body) in enumerate(bodies, start=1)
@@ -63,11 +63,32 @@ def raise_events(state: MigrationState, now: datetime) -> tuple[MigrationState, 
     return after, events
 
 
-def _told(state: MigrationState, wire: dict[str, Any]) -> str:
+def _told(wire: dict[str, Any], cancelled: bool) -> str:
     watched = {field: wire.get(field) for field in WATCHED}
-    cancelled = state.order_cancellation is not None
     return json.dumps(
         {"state": wire["state"], "watched": watched, "cancelled": cancelled}, sort_keys=True
+    )
+
+
+def placed(order: ProductOrder) -> ProductOrder:
+    """The order as it was when placed: acknowledged, nothing reached, nothing at risk. A
+    creation is told so even when a confirmation came in the same moment (its change is
+    told next), so listeners always see an order begin where every order begins."""
+    items = [
+        i.model_copy(update={"state": ProductOrderState.ACKNOWLEDGED})
+        for i in order.product_order_item
+    ]
+    return order.model_copy(
+        update={
+            "state": ProductOrderState.ACKNOWLEDGED,
+            "product_order_item": items,
+            "milestone": [],
+            "jeopardy_alert": [],
+            "completion_date": None,
+            "cancellation_date": None,
+            "cancellation_reason": None,
+            "expected_completion_date": None,
+        }
     )
 
 

@@ -206,3 +206,19 @@ def test_a_listener_takes_each_event_once_in_order_and_only_its_crms() -> None:
     only = sub.model_copy(update={"event_types": ["ProductOrderStateChangeEvent"]})
     picked = hub.take(hub.DeliveryState(subscription=only, policy=policy), [*first, *later])
     assert [e.sequence for e in picked.pending] == [2]
+
+
+def test_a_creation_is_told_as_placed_even_when_a_change_came_with_it() -> None:
+    """The confirmation arrived before the migration first told anything: the creation is
+    still the order as placed, and the confirmation its own change after it."""
+    confirmed = run(ordered(), Confirm(actor=SALES, channel="phone"), T0)
+    _, raised = events.raise_events(confirmed, T0)
+    assert [(e.sequence, e.event_type) for e in raised] == [
+        (1, "ProductOrderCreateEvent"),
+        (2, "ProductOrderStateChangeEvent"),
+        (3, "ProductOrderAttributeValueChangeEvent"),
+    ]
+    created = raised[0].body["event"]["productOrder"]
+    assert created["state"] == "acknowledged" and created["milestone"] == []
+    assert {i["state"] for i in created["productOrderItem"]} == {"acknowledged"}
+    assert raised[1].body["event"]["productOrder"]["state"] == "inProgress"

@@ -70,6 +70,18 @@ def an_order(r: httpx.Response) -> dict[str, Any]:
     return order
 
 
+async def listing(api: httpx.AsyncClient, params: dict[str, Any], shows: Any) -> httpx.Response:
+    """A CRM's orders as visibility lists them, once it shows what was just done (visibility
+    follows a start or a change a moment later)."""
+    deadline = time.monotonic() + SHOWS_WITHIN_S
+    while True:
+        r = await api.get(f"{TMF}/productOrder", params=params, headers=auth(CRM))
+        assert r.status_code == 200, r.text
+        if shows(r.json()) or time.monotonic() > deadline:
+            return r
+        await asyncio.sleep(0.2)
+
+
 async def placed_once_closed(api: httpx.AsyncClient, body: dict[str, Any]) -> httpx.Response:
     """Order a line again: refused (409) while its withdrawn migration finishes closing."""
     deadline = time.monotonic() + SHOWS_WITHIN_S
@@ -199,10 +211,7 @@ async def test_a_crm_order_is_followed_to_completion_by_its_listener(
         "href": order["href"],
         "state": "acknowledged",
     }
-    listed = await api.get(
-        f"{TMF}/productOrder", params={"externalId": body["externalId"]}, headers=auth(CRM)
-    )
-    assert listed.status_code == 200, listed.text
+    listed = await listing(api, {"externalId": body["externalId"]}, lambda found: found)
     assert [ProductOrder.model_validate(o).id for o in listed.json()] == [order["id"]]
     assert listed.headers["X-Total-Count"] == "1" and listed.headers["X-Result-Count"] == "1"
     an_error(await api.get(f"{TMF}/productOrder/{order['id']}", headers=auth(OTHER_CRM)), 404)
@@ -302,8 +311,10 @@ async def test_a_cancellation_before_the_visit_and_one_refused_after_activation(
     assert mid_of(second) == mid_of(early)
     first = an_order(await api.get(f"{TMF}/productOrder/{early['id']}", headers=auth(CRM)))
     assert first["state"] == "cancelled"
-    cancelled_ones = await api.get(
-        f"{TMF}/productOrder", params={"state": "cancelled", "limit": 100}, headers=auth(CRM)
+    cancelled_ones = await listing(
+        api,
+        {"state": "cancelled", "limit": 100},
+        lambda found: early["id"] in [o["id"] for o in found],
     )
     assert early["id"] in [o["id"] for o in cancelled_ones.json()]
     assert {ProductOrder.model_validate(o).state.value for o in cancelled_ones.json()} == {

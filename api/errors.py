@@ -58,7 +58,10 @@ TMF_PREFIX = "/tmf-api/"
 
 def tmf_body(status: int, code: str, message: str) -> dict[str, Any]:
     """TM Forum's Error: `code` ours, `reason` the HTTP reason, `message` in words."""
-    reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
     return {
         "code": code,
         "reason": reason,

@@ -1,6 +1,7 @@
 """Simulated external systems: the losing operator's gateway, field service, notifications,
-payments and a CRM's event listener. Each records every call, does each effect once per idempotency key, and takes
-injected faults, so tests can prove what the real systems would have seen."""
+payments and a CRM's event listener. Each records every call, does each effect once per
+idempotency key, and takes injected faults, so tests can prove what the real systems would
+have seen."""
 
 from __future__ import annotations
 

@@ -59,7 +59,9 @@ def proposed(rules: int = LEGACY_RULES) -> MigrationState:
 
 def ordered(external_id: str | None = "CRM-1") -> MigrationState:
     """A migration a CRM placed as a TM Forum product order (order-event rules)."""
-    ref = OrderRef(crm="acme-crm", external_id=external_id, customer_id="C-7", base_url="http://x")
+    ref = OrderRef(
+        crm="acme-crm", external_id=external_id, customer_id="C-7", base_url="http://api"
+    )
     request = make_request().model_copy(update={"product_order": ref})
     state = lifecycle.propose("mig-1", "run-1", "k", "acme-crm", request, T0, ORDER_EVENT_RULES)
     return lifecycle.line_validated(state, T0, "order-1")

@@ -163,7 +163,9 @@ async def patch_product_order(
         )
     if "requested_start_date" not in patch.model_fields_set:  # an empty merge patch
         return JSONResponse((await find(client, id, principal)).order.wire())
-    await _current(client, id, principal)
+    _, newest = await _located(client, id, principal)
+    if not newest:
+        raise ApiError(409, "conflict", "this order is closed: nothing more can be done")
     migration_id = _migration_of(id)
     wanted = patch.requested_start_date.date() if patch.requested_start_date else None
     cmd = ChangeRequestedStart(actor=_actor(principal), requested_start_date=wanted)
@@ -181,14 +183,14 @@ async def cancel_product_order(
 ) -> JSONResponse:
     """Withdraw the order's migration: `done`, or `terminatedWithError` with the reason in
     words when it is too late (the contract effective, the order closed)."""
-    owned = await find(client, task.product_order.id, principal)
+    owned, newest = await _located(client, task.product_order.id, principal)
     order = owned.order
     if owned.cancellation is not None:  # cancelled already, by a task: that task again
         return JSONResponse(owned.cancellation.wire(), status_code=201)
     cid = uuid4().hex
     migration_id = _migration_of(order.id)
     cmd = Withdraw(actor=_actor(principal), reason=task.cancellation_reason, cancellation_id=cid)
-    refusal = None if await _is_current(client, order.id) else "the order is closed"
+    refusal = None if newest else "the order is closed"
     try:
         if refusal is None:
             await calls.update(client, migration_id, LineMigrationWorkflow.withdraw, cmd, "cancel")
@@ -222,30 +224,25 @@ async def order_schema() -> JSONResponse:
 
 async def find(client: Client, order_id: str, principal: Principal) -> OwnedOrder:
     """The order with this id if this CRM owns it; 404 otherwise (another CRM's included)."""
+    owned, _ = await _located(client, order_id, principal)
+    return owned
+
+
+async def _located(client: Client, order_id: str, principal: Principal) -> tuple[OwnedOrder, bool]:
+    """`find`'s order, and whether it is its line's newest run chain (the one a command
+    reaches): an earlier order of a line migrated again is closed."""
     ids = parts(order_id)
     missing = ApiError(404, "not_found", f"no product order {order_id}")
     if ids is None or not MIGRATION_ID.match(ids[0]) or not CHAIN_ID.match(ids[1]):
         raise missing
     migration_id, chain_id = ids
     owned = await _query(client, migration_id, None)
-    if owned is None or owned.order.id != order_id:  # the line was migrated again since
+    newest = owned is not None and owned.order.id == order_id
+    if not newest:  # the line was migrated again since
         owned = await _earlier(client, migration_id, chain_id, order_id)
     if owned is None or owned.crm != principal.subject:
         raise missing
-    return owned
-
-
-async def _is_current(client: Client, order_id: str) -> bool:
-    """Whether the order is its line's newest run chain (the one a command reaches)."""
-    newest = await _query(client, _migration_of(order_id), None)
-    return newest is not None and newest.order.id == order_id
-
-
-async def _current(client: Client, order_id: str, principal: Principal) -> OwnedOrder:
-    owned = await find(client, order_id, principal)
-    if not await _is_current(client, order_id):
-        raise ApiError(409, "conflict", "this order is closed: nothing more can be done")
-    return owned
+    return owned, newest
 
 
 async def _earlier(

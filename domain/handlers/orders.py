@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.commands import ChangeRequestedStart, Decision, Refusal
 from domain.editing import append_timeline
@@ -26,14 +26,10 @@ def refuse_change_start(state: MigrationState, cmd: ChangeRequestedStart) -> Ref
 def change_start(draft: MigrationState, cmd: ChangeRequestedStart, now: datetime) -> Decision:
     before = draft.request.requested_start_date
     draft.request.requested_start_date = cmd.requested_start_date
-    wanted = (
-        cmd.requested_start_date.isoformat() if cmd.requested_start_date else "as soon as possible"
-    )
-    append_timeline(
-        draft,
-        now,
-        "requested_start_changed",
-        cmd.actor,
-        f"earliest visit: {wanted} (was {before.isoformat() if before else 'as soon as possible'})",
-    )
+    detail = f"earliest visit: {_day(cmd.requested_start_date)} (was {_day(before)})"
+    append_timeline(draft, now, "requested_start_changed", cmd.actor, detail)
     return Decision(state=draft)
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else "as soon as possible"

@@ -31,7 +31,7 @@ def raise_events(state: MigrationState, now: datetime) -> tuple[MigrationState, 
     ref = state.request.product_order
     if state.rules < ORDER_EVENT_RULES or ref is None:
         return state, []
-    order = product_order(state, ref.base_url)
+    order = product_order(state)
     wire = order.wire()
     told = _told(wire, cancelled=state.order_cancellation is not None)
     if told == state.order_told:
@@ -48,7 +48,7 @@ def raise_events(state: MigrationState, now: datetime) -> tuple[MigrationState, 
     for field in WATCHED:
         if before["watched"].get(field) != wire.get(field):
             bodies.append(("ProductOrderAttributeValueChangeEvent", field, {"productOrder": wire}))
-    task = cancellation_task(state, ref.base_url)
+    task = cancellation_task(state)
     if task is not None and not before["cancelled"]:
         bodies.append(
             ("CancelProductOrderStateChangeEvent", None, {"cancelProductOrder": task.wire()})

@@ -66,7 +66,7 @@ class DeliveryStatus(Model):
 def event_types(query: str | None) -> list[str]:
     """The event types a subscription's query names; TMF's `eventType=A,B` only (our
     listeners filter on nothing else). Raises ValueError in words."""
-    if query is None or query == "":
+    if not query:
         return []
     match = QUERY.match(query)
     if match is None:

@@ -66,8 +66,8 @@ def owned_order(state: MigrationState) -> OwnedOrder | None:
         return None
     return OwnedOrder(
         crm=ref.crm,
-        order=product_order(state, ref.base_url),
-        cancellation=cancellation_task(state, ref.base_url),
+        order=product_order(state),
+        cancellation=cancellation_task(state),
     )
 
 
@@ -90,10 +90,11 @@ def as_datetime(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), UTC) if day is not None else None
 
 
-def product_order(state: MigrationState, base_url: str) -> ProductOrder:
-    """The order as TMF622 shows it; `base_url` makes its links absolute."""
+def product_order(state: MigrationState) -> ProductOrder:
+    """The order as TMF622 shows it, its links absolute from where it was placed."""
     ref = state.request.product_order
     assert ref is not None, "only a migration placed as a product order is one"
+    base_url = ref.base_url
     ident = order_id(state.migration_id, state.chain_id)
     req = state.request
     stage_state = STATES[state.stage]
@@ -191,11 +192,12 @@ def jeopardy_alerts(p: Promise) -> list[JeopardyAlert]:
     ]
 
 
-def cancellation_task(state: MigrationState, base_url: str) -> CancelProductOrder | None:
+def cancellation_task(state: MigrationState) -> CancelProductOrder | None:
     """The cancelProductOrder task that withdrew this order, as TMF622 shows it."""
-    c = state.order_cancellation
-    if c is None:
+    c, ref = state.order_cancellation, state.request.product_order
+    if c is None or ref is None:
         return None
+    base_url = ref.base_url
     ident = order_id(state.migration_id, state.chain_id)
     return CancelProductOrder(
         id=c.id,

@@ -39,7 +39,7 @@ def test_every_stage_has_a_state_and_the_mapping_is_the_documented_one() -> None
 
 def test_the_order_shows_the_migration_in_the_specification_shape() -> None:
     state = ordered()
-    order = product_order(state, "http://api")
+    order = product_order(state)
     wire = order.wire()
     assert ProductOrder.model_validate(wire) == order  # our models, from the specification
     assert wire["id"] == "mig-1.run-1" and wire["state"] == "acknowledged"
@@ -92,14 +92,14 @@ def test_a_state_change_and_a_milestone_are_numbered_in_order() -> None:
 def test_completion_carries_its_date_and_a_breach_raises_a_jeopardy_alert() -> None:
     state = scheduled(rules=ordered().rules).model_copy(update={"request": ordered().request})
     state = run(state, ReportVisit(actor=LUCA, outcome=VisitOutcome.ACTIVATED), T0 + 2 * HOUR)
-    order = product_order(state, "")
+    order = product_order(state)
     assert order.state.value == "completed" and order.completion_date == T0 + 2 * HOUR
     late = ordered()
     confirmation = late.promises[0]
     late.promises[0] = confirmation.model_copy(
         update={"breached_at": confirmation.due_at, "at_risk_since": T0 + HOUR}
     )
-    alerts = product_order(late, "").jeopardy_alert
+    alerts = product_order(late).jeopardy_alert
     assert [(a.name, a.jeopardy_type) for a in alerts] == [
         ("confirmation", "atRisk"),
         ("confirmation", "breached"),
@@ -115,7 +115,7 @@ def test_a_cancellation_is_told_with_its_task() -> None:
     assert kinds == ["ProductOrderStateChangeEvent", "CancelProductOrderStateChangeEvent"]
     task = CancelProductOrder.model_validate(raised[1].body["event"]["cancelProductOrder"])
     assert task.state.value == "done" and task.product_order.id == "mig-1.run-1"
-    order = product_order(state, "")
+    order = product_order(state)
     assert order.state.value == "cancelled" and order.cancellation_date == T0 + HOUR
 
 

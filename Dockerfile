@@ -7,6 +7,7 @@ COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
+COPY usecases ./usecases
 COPY api ./api
 COPY simulators ./simulators
 COPY observability ./observability

@@ -19,7 +19,7 @@ install: $(STAMP)
 # loads the workflow's module again for every new run, and compiling it each time was a
 # twentieth of the worker's CPU (docs/benchmarks.md). A stale file is only recompiled.
 bytecode: $(STAMP)
-	@$(BIN)/python -m compileall -q domain workflows activities api security simulators observability reporting bench worker.py
+	@$(BIN)/python -m compileall -q domain workflows activities usecases api security simulators observability reporting bench worker.py
 
 run: bytecode
 	$(BIN)/python stack.py
@@ -58,7 +58,7 @@ test-reliability: $(STAMP)
 # The promise-keeping read model rebuilt from Temporal (every migration its visibility still
 # holds: the namespace's retention bounds what a rebuild sees); run beside `make run`.
 report-rebuild: bytecode
-	$(BIN)/python -m reporting rebuild
+	$(BIN)/python -m usecases rebuild
 
 # Benchmarks against bare Temporal on their own embedded stack (not part of make test).
 bench: bytecode
@@ -70,7 +70,8 @@ bench-quick: bytecode
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain workflows activities api simulators observability security reporting bench tests worker.py settings.py stack.py connection.py
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/mypy domain workflows activities usecases api simulators observability security reporting bench tests worker.py settings.py stack.py connection.py
 
 # Known vulnerabilities in every installed dependency (PyPI's advisory data); our own
 # editable package is skipped. Exit 1 names the vulnerable package and the fixed version.

@@ -11,15 +11,15 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import PollerBehaviorAutoscaling, Worker
 
 import activities
 from connection import connect
 from observability import logs, tracing
-from reporting import schedule
 from settings import Settings, get_settings
+from usecases import reports, temporal
+from usecases.fan_out import FanOuts
 from workflows.event_delivery import EventDeliveryWorkflow
 from workflows.force_majeure import ForceMajeureRegistry
 from workflows.key_binding import IdempotencyKeyBinding
@@ -31,7 +31,7 @@ log = logging.getLogger("worker")
 
 
 def build_worker(
-    client: Client,
+    client: temporal.Client,
     settings: Settings,
     activity_fns: Sequence[Callable[..., Any]],
     workflows: Sequence[type] = (
@@ -74,10 +74,13 @@ async def main() -> None:
     client = await connect(
         settings, runtime=runtime(settings), interceptors=tracing.interceptors(tracer_provider)
     )
-    activity_fns, closables = activities.build(settings, client)
-    if await schedule.ensure(client, settings.task_queue):
-        log.info("created the schedule %s", schedule.SCHEDULE_ID)
-    worker = build_worker(client, settings, activity_fns)
+    activity_fns, closables = activities.build(settings)
+    fan_outs = FanOuts(client, settings.task_queue)
+    if await reports.ensure_schedule(client, settings.task_queue):
+        log.info("created the schedule %s", reports.SCHEDULE_ID)
+    worker = build_worker(
+        client, settings, [*activity_fns, fan_outs.force_majeure, fan_outs.announce]
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

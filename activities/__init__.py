@@ -7,12 +7,10 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
-from temporalio.client import Client
 
 from activities.calendars import extend_calendar
 from activities.field_service import FieldService
-from activities.force_majeure import ForceMajeureFanOut
-from activities.hub import Listeners, OrderHub
+from activities.hub import Listeners
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
 from activities.payments import Payments
@@ -26,9 +24,10 @@ class Closable(Protocol):
     async def aclose(self) -> None: ...
 
 
-def build(settings: Settings, client: Client) -> tuple[list[Callable[..., Any]], list[Closable]]:
+def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]:
     """Every activity bound to its system's client, and what to close on shutdown (the HTTP
-    clients, the read model's engine)."""
+    clients, the read model's engine). The activities that talk to Temporal itself are the
+    application layer's (`usecases/fan_out.py`); the worker registers them beside these."""
     timeout = httpx.Timeout(settings.http_timeout_s)
     clients = {
         url: httpx.AsyncClient(base_url=url, timeout=timeout)
@@ -69,10 +68,8 @@ def build(settings: Settings, client: Client) -> tuple[list[Callable[..., Any]],
         notifications.escalate,
         payments.request_mandate,
         extend_calendar,
-        ForceMajeureFanOut(client).fan_out,
         read_model.record_facts,
         read_model.monthly_report,
-        OrderHub(client, settings.task_queue).announce,
         listeners.deliver,
     ]
     return activities, [*clients.values(), listener_http, read_model]

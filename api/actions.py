@@ -12,27 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast, get_type_hints
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from pydantic import BaseModel
-from temporalio.client import Client
 
-from api.links import linked
-from api.schemas import (
-    AcknowledgementIn,
-    AppointmentIn,
-    Body,
-    ConfirmationIn,
-    LineReleaseIn,
-    ServiceLossIn,
-    ServiceRestoredIn,
-    SlotChoiceIn,
-    SlotOffersIn,
-    TicketIn,
-    VisitIn,
-    WithdrawalIn,
-)
-from api.workflow_calls import Update, act
 from domain.commands import (
     AcknowledgeTicket,
     BookSlot,
@@ -47,9 +30,27 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.models import Actor, Role, Stage
+from domain.models import Role, Stage
 from domain.views import Snapshot
 from settings import Settings
+from usecases import actions, temporal
+from usecases.actions import Update
+from usecases.callers import Principal
+from usecases.fields import Body
+from usecases.idempotency import keyed
+from usecases.requests import (
+    AcknowledgementIn,
+    AppointmentIn,
+    ConfirmationIn,
+    LineReleaseIn,
+    ServiceLossIn,
+    ServiceRestoredIn,
+    SlotChoiceIn,
+    SlotOffersIn,
+    TicketIn,
+    VisitIn,
+    WithdrawalIn,
+)
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
 B = TypeVar("B", bound=Body)
@@ -94,22 +95,29 @@ class StaffAction(Generic[B, C, R]):
 
 async def perform(
     action: StaffAction[B, C, R],
-    client: Client,
+    client: temporal.Client,
     settings: Settings,
-    actor: Actor,
-    key: str | None,
+    principal: Principal,
     migration_id: str,
     body: B,
     path: dict[str, str],
+    key: str | None,
 ) -> R:
-    """Run the action's update for this actor; a snapshot comes back linked (Web UI, status
-    page), in the same round trip."""
-    answer = await act(
-        client, migration_id, action.update, action.command, body, actor, key, action.name, **path
+    """The action's use case, its Idempotency-Key bound to its caller and request the same
+    way whether it came through REST or a console form."""
+    bound = keyed(key, principal.subject, action.name, migration_id, [body, path])
+    return await actions.perform(
+        client,
+        settings,
+        principal,
+        migration_id,
+        action.name,
+        action.update,
+        action.command,
+        body,
+        path,
+        bound,
     )
-    if isinstance(answer, Snapshot):
-        return cast(R, linked(settings, answer))  # R is Snapshot here: linked keeps the type
-    return answer
 
 
 def _stage_in(*stages: Stage) -> Callable[[Snapshot], bool]:

@@ -6,15 +6,12 @@ import hmac
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from domain.models import Role
+from usecases.callers import Principal
 
-
-class Principal(BaseModel):
-    role: Role
-    subject: str
-    operator: str | None = None  # the losing operator a gateway speaks for
+__all__ = ["Principal", "Role", "TokenBook"]
 
 
 class TokenBook:

@@ -19,8 +19,8 @@ from temporalio.api.common.v1 import Payloads
 from api import errors
 from api.auth import Role
 from api.deps import allow, bearer, get_principal
-from api.errors import ApiError
 from security.codec import EncryptionCodec
+from usecases.errors import Refused
 
 READERS = (Role.AUDITOR, Role.SUPERVISOR)
 may_read = allow(*READERS)
@@ -54,12 +54,12 @@ def create(codec: EncryptionCodec, origins: list[str]) -> FastAPI:
         try:
             payloads = json_format.Parse(await request.body(), Payloads())
         except (json_format.ParseError, UnicodeDecodeError) as err:
-            raise ApiError(422, "invalid_request", f"not a Payloads document: {err}") from err
+            raise Refused(422, "invalid_request", f"not a Payloads document: {err}") from err
         step = codec.decode if decode else codec.encode
         try:
             converted = await step(payloads.payloads)
         except Exception as err:  # noqa: BLE001 - unknown key, forged or corrupt payload
-            raise ApiError(422, "invalid_request", f"cannot convert payloads: {err!r}") from err
+            raise Refused(422, "invalid_request", f"cannot convert payloads: {err!r}") from err
         body = json_format.MessageToJson(Payloads(payloads=converted))
         return Response(body, media_type="application/json")
 

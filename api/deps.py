@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from temporalio.client import Client
 
 from api.auth import Principal, Role
-from api.errors import ApiError
 from api.identity import Identity
 from api.rate_limit import WriteLimiter
 from observability.logs import request_context
 from settings import Settings
+from usecases.errors import Refused
+from usecases.temporal import Client
 
 bearer = HTTPBearer(
     auto_error=False, description="a JWT from the OpenID Connect provider (or a development token)"
@@ -36,7 +36,7 @@ async def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:
-        raise ApiError(401, "unauthorized", "missing bearer token")
+        raise Refused(401, "unauthorized", "missing bearer token")
     identity: Identity = request.app.state.identity
     principal = await identity.who(credentials.credentials)
     context = request_context.get()
@@ -49,7 +49,7 @@ def allow(*roles: Role) -> Callable[[Principal], Principal]:
     def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise ApiError(
+            raise Refused(
                 403,
                 "forbidden",
                 f"role {principal.role.value} may not do this (allowed: {allowed})",

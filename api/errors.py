@@ -12,23 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas import TRIMMED
+from usecases.errors import Refused
+from usecases.fields import TRIMMED
 
 log = logging.getLogger("api")
-
-
-class ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        details: Any = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
-        self.headers = headers
 
 
 def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -86,8 +73,8 @@ def answer(
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(Refused)
+    async def api_error(request: Request, exc: Refused) -> JSONResponse:
         return answer(request.url.path, exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -10,8 +10,8 @@ from typing import Any
 import jwt
 
 from api.auth import Principal, Role, TokenBook
-from api.errors import ApiError
 from settings import Settings
+from usecases.errors import Refused
 
 ALGORITHMS = ["RS256", "ES256"]
 
@@ -42,28 +42,26 @@ class OidcVerifier:
             )
             return claims
         except jwt.ExpiredSignatureError as err:
-            raise ApiError(401, "unauthorized", "token expired") from err
+            raise Refused(401, "unauthorized", "token expired") from err
         except jwt.ImmatureSignatureError as err:
-            raise ApiError(401, "unauthorized", "token not valid yet") from err
+            raise Refused(401, "unauthorized", "token not valid yet") from err
         except jwt.InvalidAudienceError as err:
-            raise ApiError(401, "unauthorized", "token for another audience") from err
+            raise Refused(401, "unauthorized", "token for another audience") from err
         except jwt.InvalidIssuerError as err:
-            raise ApiError(401, "unauthorized", "token from another issuer") from err
+            raise Refused(401, "unauthorized", "token from another issuer") from err
         except jwt.MissingRequiredClaimError as err:
-            raise ApiError(401, "unauthorized", f"token without {err.claim} claim") from err
+            raise Refused(401, "unauthorized", f"token without {err.claim} claim") from err
         except (jwt.PyJWTError, ValueError) as err:
-            raise ApiError(401, "unauthorized", "token signature or format invalid") from err
+            raise Refused(401, "unauthorized", "token signature or format invalid") from err
 
     def principal(self, claims: dict[str, Any]) -> Principal:
         s = self._settings
         role = _role(claims.get(s.oidc_role_claim))
         if role is None:
-            raise ApiError(
-                403, "forbidden", f"token carries no known role in {s.oidc_role_claim!r}"
-            )
+            raise Refused(403, "forbidden", f"token carries no known role in {s.oidc_role_claim!r}")
         operator = claims.get(s.oidc_operator_claim)
         if role is Role.OPERATOR and not isinstance(operator, str):
-            raise ApiError(
+            raise Refused(
                 403,
                 "forbidden",
                 f"an operator token must name its operator in {s.oidc_operator_claim!r}",
@@ -94,5 +92,5 @@ class Identity:
             return self.oidc.principal(await self.oidc.claims(token))
         principal = self.tokens.who(token)
         if principal is None:
-            raise ApiError(401, "unauthorized", "unknown token")
+            raise Refused(401, "unauthorized", "unknown token")
         return principal

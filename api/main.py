@@ -3,7 +3,6 @@ reach a migration. It talks to Temporal only."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -13,7 +12,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.sdk.trace import TracerProvider
-from temporalio.client import Client
 
 from api import codec_server, errors
 from api.console import pages as console_pages
@@ -32,6 +30,7 @@ from observability import logs, tracing
 from observability.api_metrics import ApiMetrics
 from reporting import store
 from settings import Settings, get_settings
+from usecases import fleet, temporal
 
 HEALTH_TIMEOUT = timedelta(seconds=3)
 # Problems a customer may report from his status link: enough for a person, useless for a flood.
@@ -52,11 +51,25 @@ TAGS = [
     {"name": "TM Forum: events", "description": "listeners of a CRM's product orders"},
 ]
 
+# Every edge's routes, in the order they match (the console's reports before its pages).
+ROUTERS = (
+    migrations.router,
+    actions.router,
+    worklist.router,
+    force_majeure.router,
+    reports.router,
+    tmf_orders.router,
+    tmf_hub.router,
+    console_reports.router,
+    console_pages.router,
+    status_routes.router,
+)
+
 
 def create_app(
     settings: Settings,
     *,
-    client: Client | None = None,
+    client: temporal.Client | None = None,
     tracer_provider: TracerProvider | None = None,
 ) -> FastAPI:
     """The app for these settings. Tests hand in a connected client and their own tracer;
@@ -106,16 +119,8 @@ def create_app(
         response_class=Response,
         summary="Prometheus series: requests and migrations",
     )
-    app.include_router(migrations.router)
-    app.include_router(actions.router)
-    app.include_router(worklist.router)
-    app.include_router(force_majeure.router)
-    app.include_router(reports.router)
-    app.include_router(tmf_orders.router)
-    app.include_router(tmf_hub.router)
-    app.include_router(console_reports.router)
-    app.include_router(console_pages.router)
-    app.include_router(status_routes.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     codec_app = codec_server.create(codec(settings), settings.codec_cors_origins)
     codec_app.state = app.state  # same tokens, same settings
@@ -126,9 +131,7 @@ def create_app(
 
 async def healthz(client: ClientDep) -> JSONResponse:
     """200 only when Temporal answers."""
-    try:
-        await asyncio.wait_for(client.service_client.check_health(), HEALTH_TIMEOUT.total_seconds())
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+    if not await temporal.healthy(client, HEALTH_TIMEOUT):
         return JSONResponse({"status": "temporal unreachable"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
@@ -136,7 +139,7 @@ async def healthz(client: ClientDep) -> JSONResponse:
 async def prometheus(request: Request, client: ClientDep) -> Response:
     """Request series and the fleet by stage, escalation level and service loss."""
     metrics: ApiMetrics = request.app.state.metrics
-    return await metrics.exposition(client)
+    return await metrics.exposition(fleet.census(client))
 
 
 app = create_app(get_settings(), tracer_provider=tracing.provider(get_settings(), "api"))

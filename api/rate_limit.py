@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from api.auth import Principal
-from api.errors import ApiError
+from usecases.errors import Refused
 
 MAX_TRACKED = 10_000  # callers; beyond, buckets refilled to the brim are forgotten
 
@@ -41,7 +41,7 @@ class WriteLimiter:
         bucket.at = now
         if bucket.tokens < 1:
             wait = math.ceil((1 - bucket.tokens) / self._rate)
-            raise ApiError(
+            raise Refused(
                 429,
                 "rate_limited",
                 f"too many writes: retry in {wait} s",

@@ -19,14 +19,12 @@ import psutil
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from api import workflow_calls as calls
 from bench.bare import BARE_QUEUE, Alarm, BareTimer, Notice
 from bench.paths import in_parallel, now, percentile
-from domain.commands import StartMigration
-from domain.models import MigrationRequest
-from security import hashing
 from settings import Settings
 from tests.e2e.client import migration_body
+from usecases import migrations
+from usecases.proposal import MigrationIn
 from workflows.line_migration import LineMigrationWorkflow
 
 MIB = 1024 * 1024
@@ -105,12 +103,9 @@ async def scale_curve(
         minus HTTP."""
         body = migration_body()
         body["line"]["number"] = f"+3907{next(lines):010d}"  # no two alike, however many
-        key = hashing.line_key(settings.api_secret.get_secret_value(), body["line"]["number"])
-        start = StartMigration(
-            line_key=key, sales_agent="dario", request=MigrationRequest.model_validate(body)
+        snap = await migrations.place(
+            client, settings, MigrationIn.model_validate(body), "dario", None
         )
-        digest = hashing.request_hash("start/dario", body)
-        snap = await calls.start(client, settings.task_queue, f"mig-{key}", start, None, digest)
         return snap.migration_id
 
     async def read_ours(mid: str) -> object:

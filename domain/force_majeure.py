@@ -17,6 +17,9 @@ from domain.words.staff import ts
 # visibility, without importing the workflow.
 DECLARE_SIGNAL = "declare_force_majeure"
 REVOKE_SIGNAL = "revoke_force_majeure"
+# The registry's activity, by name: it talks to Temporal, so it lives in the application
+# layer, which the registry's workflow never imports.
+FAN_OUT_ACTIVITY = "force_majeure.fan_out"
 
 
 def declare(state: MigrationState, d: Declaration, now: datetime) -> MigrationState:

@@ -4,18 +4,26 @@ as Temporal's visibility counts it when scraped (no state of ours to drift)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass
 
 from fastapi import Response
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from temporalio.client import Client
 
 from domain.models import Stage
-from domain.promises import MAX_LEVEL
-from workflows import search_attributes as sa
 
 COUNT_TIMEOUT_S = 5.0
-RUNNING = "ExecutionStatus = 'Running'"
+
+
+@dataclass(frozen=True)
+class Census:
+    """The fleet as visibility counts it: migrations by stage, running ones by escalation
+    level, and running ones whose customer has no service."""
+
+    by_stage: dict[Stage, int]
+    escalated: dict[int, int]
+    without_service: int
 
 
 class ApiMetrics:
@@ -60,25 +68,16 @@ class ApiMetrics:
         self.latency.labels(method, route).observe(seconds)
         self.requests.labels(method, route, str(status)).inc()
 
-    async def exposition(self, client: Client) -> Response:
-        """Refresh the fleet gauges from visibility, then render every series."""
+    async def exposition(self, census: Awaitable[Census]) -> Response:
+        """Refresh the fleet gauges from a census of visibility, then render every series."""
         try:
-            await asyncio.wait_for(self._count_fleet(client), COUNT_TIMEOUT_S)
+            fleet = await asyncio.wait_for(census, COUNT_TIMEOUT_S)
         except Exception:  # noqa: BLE001 - request series still matter while Temporal is down
             self.visibility_errors.inc()
+        else:
+            for stage, n in fleet.by_stage.items():
+                self.by_stage.labels(stage.value).set(n)
+            for level, n in fleet.escalated.items():
+                self.escalated.labels(str(level)).set(n)
+            self.without_service.set(fleet.without_service)
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
-
-    async def _count_fleet(self, client: Client) -> None:
-        stages = {s: f"{sa.STAGE.name} = '{s.value}'" for s in Stage}
-        levels = {
-            n: f"{sa.ESCALATION_LEVEL.name} = {n} AND {RUNNING}" for n in range(1, MAX_LEVEL + 1)
-        }
-        lost = f"{sa.WITHOUT_SERVICE.name} = true AND {RUNNING}"
-        queries = [*stages.values(), *levels.values(), lost]
-        found = await asyncio.gather(*(client.count_workflows(q) for q in queries))
-        totals = [c.count for c in found]
-        for stage, n in zip(stages, totals, strict=False):
-            self.by_stage.labels(stage.value).set(n)
-        for level, n in zip(levels, totals[len(stages) :], strict=False):
-            self.escalated.labels(str(level)).set(n)
-        self.without_service.set(totals[-1])

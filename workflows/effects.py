@@ -15,7 +15,6 @@ with workflow.unsafe.imports_passed_through():
     from activities.calendars import extend_calendar
     from activities.field_service import FieldService
     from activities.http import BUSINESS_REFUSAL
-    from activities.hub import OrderHub
     from activities.losing_operator import LosingOperatorGateway
     from activities.messages import (
         CalendarSpan,
@@ -42,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.handlers import slots
     from domain.models import SLOT_RULES, Escalation, MigrationState, Slot
     from domain.tmf.events import OrderEvent
+    from domain.tmf.hub import ANNOUNCE_ACTIVITY
 
 # One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
 # with a crashed worker waits before it is retried elsewhere.
@@ -184,9 +184,10 @@ async def record_facts(state: MigrationState, now: datetime) -> None:
 
 async def announce_order_events(events: list[OrderEvent]) -> None:
     """Hand a product order's new events to its CRM's listeners' delivery workflows."""
-    await workflow.execute_activity_method(
-        OrderHub.announce,
+    await workflow.execute_activity(
+        ANNOUNCE_ACTIVITY,
         events,
+        result_type=int,
         start_to_close_timeout=CALL_TIMEOUT,
         retry_policy=RETRY,
         summary=f"Order events {events[0].sequence}–{events[-1].sequence}",

@@ -13,10 +13,16 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.hub import DELIVERY_WORKFLOW, EVENTS_SIGNAL, NOT_ALLOWED, Listeners
+    from activities.hub import NOT_ALLOWED, Listeners
     from domain.tmf import hub
     from domain.tmf.events import OrderEvent
-    from domain.tmf.hub import Delivery, DeliveryState, DeliveryStatus
+    from domain.tmf.hub import (
+        DELIVERY_WORKFLOW,
+        EVENTS_SIGNAL,
+        Delivery,
+        DeliveryState,
+        DeliveryStatus,
+    )
 
 RESUME_SIGNAL = "resume"
 REMOVE_SIGNAL = "remove"

@@ -11,9 +11,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.force_majeure import ForceMajeureFanOut
-    from activities.messages import FanOut
+    from activities.messages import FanOut, FanOutResult
     from domain.commands import RefusalKind
+    from domain.force_majeure import FAN_OUT_ACTIVITY
     from domain.models import Declaration, Model
 
 REGISTRY_ID = "force-majeure-registry"
@@ -63,9 +63,10 @@ class ForceMajeureRegistry:
             )
             while self._pending:
                 d = self._pending[0]
-                await workflow.execute_activity_method(
-                    ForceMajeureFanOut.fan_out,
+                await workflow.execute_activity(
+                    FAN_OUT_ACTIVITY,
                     FanOut(declaration=d),
+                    result_type=FanOutResult,
                     start_to_close_timeout=FAN_OUT_TIMEOUT,
                     retry_policy=FAN_OUT_RETRY,
                     summary=f"Force majeure {d.declaration_id} in {d.area}: "

@@ -117,3 +117,8 @@ def at_start(
         if order.external_id is not None:
             pairs.append(SearchAttributePair(EXTERNAL_ORDER_ID, order.external_id))
     return TypedSearchAttributes(pairs)
+
+
+def of_crm(crm: str) -> TypedSearchAttributes:
+    """An event subscription's: the CRM whose orders it follows."""
+    return TypedSearchAttributes([SearchAttributePair(ORDERING_CRM, crm)])

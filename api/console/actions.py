@@ -9,16 +9,15 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import ValidationError
-from temporalio.client import Client
 
-from api import scope
 from api.actions import BY_FORM, StaffAction
 from api.actions import perform as perform_action
 from api.auth import Principal
 from api.rate_limit import WriteLimiter
-from api.schemas import Body
-from domain.models import Actor
 from settings import Settings
+from usecases import temporal
+from usecases.errors import invalid
+from usecases.fields import Body
 
 B = TypeVar("B", bound=Body)
 LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")  # what datetime-local sends
@@ -32,12 +31,12 @@ def _aware(value: str, zone: str) -> str:
     naive, tz = datetime.fromisoformat(value), ZoneInfo(zone)
     early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
     if early.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise Refused(
+        raise invalid(
             f"{value} does not exist in {zone} (the clocks go forward that night): "
             "choose another time"
         )
     if early.utcoffset() != late.utcoffset():
-        raise Refused(
+        raise invalid(
             f"{value} happens twice in {zone} (the clocks go back that night): "
             "choose a time outside that hour"
         )
@@ -47,12 +46,8 @@ def _aware(value: str, zone: str) -> str:
 def _zone(form: dict[str, str]) -> str:
     zone = form.get("time_zone", "UTC")
     if zone not in available_timezones() and zone != "UTC":
-        raise Refused(f"unknown time zone {zone}")
+        raise invalid(f"unknown time zone {zone}")
     return zone
-
-
-class Refused(Exception):
-    """An action the console could not do, with the reason in words."""
 
 
 def parse(action: StaffAction[B, Any, Any], form: dict[str, str]) -> B:
@@ -67,11 +62,11 @@ def parse(action: StaffAction[B, Any, Any], form: dict[str, str]) -> B:
         reasons = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in err.errors()
         )
-        raise Refused(reasons) from err
+        raise invalid(reasons) from err
 
 
 async def perform(
-    client: Client,
+    client: temporal.Client,
     settings: Settings,
     limiter: WriteLimiter,
     principal: Principal,
@@ -80,12 +75,11 @@ async def perform(
     form: dict[str, str],
     key: str,
 ) -> None:
+    """A form's action, as the REST route does it: the same use case, key and refusals."""
     action = BY_FORM.get(name)
     if action is None or principal.role not in action.roles:
-        raise Refused(f"a {principal.role.value} cannot do this")
+        raise invalid(f"a {principal.role.value} cannot do this")
     body = parse(action, form)
     limiter.take(principal)
-    await scope.check(client, migration_id, principal)
-    actor = Actor(subject=principal.subject, role=principal.role.value)
     path = {p: form.get(p, "") for p in action.path_parameters}
-    await perform_action(action, client, settings, actor, key, migration_id, body, path)
+    await perform_action(action, client, settings, principal, migration_id, body, path, key)

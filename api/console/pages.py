@@ -11,16 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api import scope
-from api import worklist as queues
 from api.actions import ACKNOWLEDGE, ACTIONS, BY_FORM
 from api.auth import Principal
 from api.console import session
-from api.console.actions import Refused, perform
-from api.errors import ApiError
-from api.links import linked
+from api.console.actions import perform
 from domain.models import FailureReason, Role
 from domain.words.staff import clock, when
+from usecases import migrations, worklists
+from usecases.errors import Refused
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -76,7 +74,7 @@ async def sign_in(request: Request) -> Response:
         )
     try:
         await request.app.state.identity.who(form.get("token", ""))
-    except ApiError:
+    except Refused:
         return page(
             request, "sign_in.html", 401, production=False, nonce=nonce, error="Unknown token."
         )
@@ -103,13 +101,13 @@ async def my_work(request: Request) -> Response:
         return to_sign_in()
     state = request.app.state
     try:
-        items, _ = await queues.queue(state.client, state.settings, who, 0)
+        items, _ = await worklists.queue(state.client, state.settings, who, 0)
         today = (
-            await queues.day(state.client, who, datetime.now(UTC))
+            await worklists.day(state.client, who, datetime.now(UTC))
             if who.role is Role.TECHNICIAN
             else None
         )
-    except ApiError as err:
+    except Refused as err:
         return page(request, "error.html", err.status, who=who, message=err.message)
     return page(request, "work.html", who=who, items=items, today=today)
 
@@ -137,9 +135,7 @@ async def act(request: Request, migration_id: str, action: str) -> Response:
         await perform(
             state.client, state.settings, state.limiter, who, migration_id, action, form, key
         )
-    except Refused as refused:
-        return await _migration_page(request, who, migration_id, None, str(refused), 422)
-    except ApiError as err:
+    except Refused as err:
         return await _migration_page(request, who, migration_id, None, err.message, err.status)
     return RedirectResponse(f"/console/migrations/{migration_id}?done={action}", status_code=303)
 
@@ -154,10 +150,9 @@ async def _migration_page(
 ) -> HTMLResponse:
     state = request.app.state
     try:
-        found = await scope.visible_snapshot(state.client, migration_id, who)
-    except ApiError as err:  # unknown, out of scope, or Temporal unreachable: said in words
+        snap = await migrations.view(state.client, state.settings, migration_id, who)
+    except Refused as err:  # unknown, out of scope, or Temporal unreachable: said in words
         return page(request, "error.html", err.status, who=who, message=err.message)
-    snap = linked(state.settings, found)
     done_words = BY_FORM[done].done if done in BY_FORM else None
     mine = [a for a in ACTIONS if who.role in a.roles]
     return page(

@@ -13,12 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 from api.auth import Principal
 from api.console import session
 from api.console.pages import page, to_sign_in
-from api.errors import ApiError
-from api.routes.reports import as_csv, charts, figures
 from domain.figures import DEFINITIONS, GroupBy
 from domain.models import Role
 from reporting import charts as drawing
-from reporting import store
+from usecases import reports as use
+from usecases.errors import Refused
 
 router = APIRouter(prefix="/console/reports", include_in_schema=False)
 READERS = frozenset({Role.SUPERVISOR, Role.AUDITOR})
@@ -35,7 +34,7 @@ def _period(start: str | None, end: str | None) -> tuple[date, date]:
             date.fromisoformat(end) if end else following,
         )
     except ValueError as err:
-        raise ApiError(422, "invalid_request", "dates are written YYYY-MM-DD") from err
+        raise Refused(422, "invalid_request", "dates are written YYYY-MM-DD") from err
 
 
 def _instants(days: tuple[date, date]) -> tuple[datetime, datetime]:
@@ -45,7 +44,7 @@ def _instants(days: tuple[date, date]) -> tuple[datetime, datetime]:
 async def _reader(request: Request) -> Any:
     who = await session.principal(request)
     if who.role not in READERS:
-        raise ApiError(403, "forbidden", "the reports are for supervisors and auditors")
+        raise Refused(403, "forbidden", "the reports are for supervisors and auditors")
     return who
 
 
@@ -55,7 +54,7 @@ async def _reader_or_page(request: Request) -> Principal | Response:
         who: Principal = await _reader(request)
     except session.NotSignedIn:
         return to_sign_in()
-    except ApiError as err:
+    except Refused as err:
         return page(request, "error.html", err.status, message=err.message)
     return who
 
@@ -70,12 +69,12 @@ async def reports(
     try:
         days = _period(start, end)
         grouping = GroupBy(group_by) if group_by else None
-        made = await figures(request, *_instants(days), grouping)
-    except (ApiError, ValueError) as err:
-        message = err.message if isinstance(err, ApiError) else f"unknown grouping {group_by}"
+        made = await use.figures(request.app.state.reporting, *_instants(days), grouping)
+    except (Refused, ValueError) as err:
+        message = err.message if isinstance(err, Refused) else f"unknown grouping {group_by}"
         return page(request, "error.html", 422, who=who, message=message)
     query = f"start={days[0]}&end={days[1]}"
-    stored = await asyncio.to_thread(store.monthly, request.app.state.reporting)
+    stored = await use.stored_monthly(request.app.state.reporting)
     return page(
         request,
         "reports.html",
@@ -97,7 +96,7 @@ async def monthly_report(request: Request, month: str) -> Response:
     who = await _reader_or_page(request)
     if isinstance(who, Response):
         return who
-    html = await asyncio.to_thread(store.monthly_page, request.app.state.reporting, month)
+    html = await use.monthly_page(request.app.state.reporting, month)
     if html is None:
         return page(request, "error.html", 404, who=who, message=f"no report for {month} yet")
     return HTMLResponse(html)
@@ -110,11 +109,11 @@ async def chart(
     try:
         await _reader(request)
         if name not in drawing.CHARTS:
-            raise ApiError(404, "not_found", f"no chart {name}")
-        data = await charts(request, *_instants(_period(start, end)))
+            raise Refused(404, "not_found", f"no chart {name}")
+        data = await use.charts(request.app.state.reporting, *_instants(_period(start, end)))
     except session.NotSignedIn:
         return Response(status_code=401)
-    except ApiError as err:
+    except Refused as err:
         return Response(err.message, status_code=err.status, media_type="text/plain")
     image = await asyncio.to_thread(drawing.png, name, data)
     return Response(image, media_type="image/png", headers={"Cache-Control": "no-store"})
@@ -127,16 +126,18 @@ async def download(
     try:
         await _reader(request)
         grouping = GroupBy(group_by) if group_by else None
-        made = await figures(request, *_instants(_period(start, end)), grouping)
+        made = await use.figures(
+            request.app.state.reporting, *_instants(_period(start, end)), grouping
+        )
     except session.NotSignedIn:
         return to_sign_in()
-    except ApiError as err:
+    except Refused as err:
         return Response(err.message, status_code=err.status, media_type="text/plain")
     except ValueError:
         return Response(f"unknown grouping {group_by}", status_code=422, media_type="text/plain")
     name = f"promise-keeping-{made.start.date()}-{made.end.date()}.csv"
     return Response(
-        as_csv(made),
+        use.as_csv(made),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -13,11 +13,11 @@ import secrets
 from fastapi import Request
 
 from api.auth import Principal
-from api.errors import ApiError
 from api.identity import Identity
 from observability.logs import request_context
 from security import hashing
 from settings import Settings
+from usecases.errors import Refused
 
 SESSION_COOKIE = "console_session"
 SIGN_IN_COOKIE = "console_sign_in"  # the sign-in form's own CSRF nonce
@@ -45,7 +45,7 @@ async def principal(request: Request) -> Principal:
     identity: Identity = request.app.state.identity
     try:
         who = await identity.who(token)
-    except ApiError as err:
+    except Refused as err:
         raise NotSignedIn from err
     context = request_context.get()
     if context is not None:
@@ -64,7 +64,7 @@ def check_csrf(request: Request, sent: str | None) -> None:
     token = credential(request)
     secret = request.app.state.settings.api_secret.get_secret_value()
     if token is None or not hashing.form_token_matches(secret, CSRF_PURPOSE, token, sent):
-        raise ApiError(403, "forbidden", "this form has expired: open the page again")
+        raise Refused(403, "forbidden", "this form has expired: open the page again")
 
 
 def new_nonce() -> str:

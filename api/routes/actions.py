@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from temporalio.client import Client
 
-from api import scope
 from api.actions import ACTIONS, StaffAction, perform
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, writing
 from api.schemas import ERROR_RESPONSES
-from domain.models import Actor
 from settings import Settings
+from usecases import temporal
 
 router = APIRouter(prefix="/migrations/{migration_id}", responses=ERROR_RESPONSES)
 
@@ -26,26 +24,24 @@ router = APIRouter(prefix="/migrations/{migration_id}", responses=ERROR_RESPONSE
 class Caller:
     """Who acts (subject and role from the token only), with their Idempotency-Key."""
 
-    client: Client
+    client: temporal.Client
     settings: Settings
-    actor: Actor
+    principal: Principal
     key: str | None
 
 
 def acting(roles: frozenset[Role]) -> Any:
-    """The caller, within the action's roles, the rate limit and their scope."""
+    """The caller, within the action's roles and the rate limit (the use case checks the
+    caller's scope)."""
 
     async def caller(
-        migration_id: str,
         client: ClientDep,
         settings: SettingsDep,
         key: IdempotencyKey = None,
         # A default, not Annotated: the string annotation could not see `roles`.
         principal: Principal = Depends(writing(*roles)),  # noqa: B008
     ) -> Caller:
-        await scope.check(client, migration_id, principal)
-        actor = Actor(subject=principal.subject, role=principal.role.value)
-        return Caller(client, settings, actor, key)
+        return Caller(client, settings, principal, key)
 
     return Depends(caller)
 
@@ -59,11 +55,11 @@ def endpoint(action: StaffAction[Any, Any, Any]) -> Callable[..., Awaitable[Any]
             action,
             caller.client,
             caller.settings,
-            caller.actor,
-            caller.key,
+            caller.principal,
             migration_id,
             body,
             path,
+            caller.key,
         )
 
     plain = inspect.Parameter.POSITIONAL_OR_KEYWORD

@@ -3,27 +3,21 @@ from the SQL read model (Temporal's visibility filters but cannot aggregate)."""
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import io
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import SQLAlchemyError
-from temporalio.common import WorkflowIDConflictPolicy
 
-from activities.messages import MonthlyJob
 from api.auth import Principal, Role
-from api.deps import ClientDep, SettingsDep, allow
-from api.errors import ApiError
-from api.schemas import ERROR_RESPONSES, Body
-from api.workflow_calls import temporal_errors
-from domain.figures import ChartData, GroupBy, Report, chart_data, report
-from reporting import store
-from workflows.monthly_report import MonthlyReportWorkflow
+from api.deps import ClientDep, IdempotencyKey, SettingsDep, allow
+from api.schemas import ERROR_RESPONSES
+from domain.figures import GroupBy, Report
+from usecases import reports
+from usecases.errors import invalid
+from usecases.fields import Body
+from usecases.idempotency import keyed
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=ERROR_RESPONSES)
 CSV = "text/csv"
@@ -33,7 +27,7 @@ def instant(value: date | datetime) -> datetime:
     """A day is its midnight in UTC; a moment must name its zone."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ApiError(422, "invalid_request", "from and to must name their time zone")
+            raise invalid("from and to must name their time zone")
         return value
     return datetime.combine(value, time(0), UTC)
 
@@ -53,33 +47,12 @@ async def promise_keeping(
     """Each figure counts its own event in the half-open period [from, to); every figure
     is defined in the answer's `definitions`. `Accept: text/csv` gives one row per group
     and figure."""
-    made = await figures(request, instant(start), instant(end), group_by)
+    made = await reports.figures(
+        request.app.state.reporting, instant(start), instant(end), group_by
+    )
     if CSV in request.headers.get("accept", ""):
-        return Response(as_csv(made), media_type=CSV)
+        return Response(reports.as_csv(made), media_type=CSV)
     return made
-
-
-async def figures(
-    request: Request, since: datetime, until: datetime, group_by: GroupBy | None
-) -> Report:
-    """The report for a period, from the read model (the REST route's and the console's)."""
-    found = await _rows(request, since, until)
-    return report(found, since, until, group_by, datetime.now(UTC))
-
-
-async def charts(request: Request, since: datetime, until: datetime) -> ChartData:
-    return chart_data(await _rows(request, since, until), since, until)
-
-
-async def _rows(request: Request, since: datetime, until: datetime) -> dict[str, list[Any]]:
-    if until <= since:
-        raise ApiError(422, "invalid_request", "to must come after from")
-    try:
-        return await asyncio.to_thread(store.rows, request.app.state.reporting, since, until)
-    except SQLAlchemyError as err:
-        raise ApiError(
-            503, "unavailable", "the report's read model is unreachable: retry later"
-        ) from err
 
 
 class MonthIn(Body):
@@ -97,18 +70,13 @@ async def run_monthly(
     body: MonthIn,
     client: ClientDep,
     settings: SettingsDep,
-    _: Annotated[Principal, Depends(allow(Role.SUPERVISOR))],
+    principal: Annotated[Principal, Depends(allow(Role.SUPERVISOR))],
+    key: IdempotencyKey = None,
 ) -> MonthlyOut:
     """Make a month's report now (the schedule makes last month's on the 1st); made again,
     it replaces the stored one."""
-    async with temporal_errors(f"monthly-report-{body.month}"):
-        made = await client.execute_workflow(
-            MonthlyReportWorkflow.run,
-            MonthlyJob(month=body.month),
-            id=f"monthly-report-{body.month}",
-            task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
+    bound = keyed(key, principal.subject, "monthly", "reports", body)
+    made = await reports.make_monthly(client, settings.task_queue, body.month, bound)
     return MonthlyOut(month=made.month, made_at=made.made_at, url=monthly_url(made.month))
 
 
@@ -117,19 +85,9 @@ async def list_monthly(
     request: Request, _: Annotated[Principal, Depends(allow(Role.SUPERVISOR, Role.AUDITOR))]
 ) -> list[MonthlyOut]:
     """The stored monthly reports, newest first."""
-    found = await asyncio.to_thread(store.monthly, request.app.state.reporting)
+    found = await reports.stored_monthly(request.app.state.reporting)
     return [MonthlyOut(**m, url=monthly_url(m["month"])) for m in found]
 
 
 def monthly_url(month: str) -> str:
     return f"/console/reports/monthly/{month}"
-
-
-def as_csv(made: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["group", "figure", "value"])
-    for group in made.groups:
-        for name, value in group.figures.items():
-            writer.writerow([group.group, name, "" if value is None else value])
-    return out.getvalue()

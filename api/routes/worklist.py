@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from api import worklist
 from api.auth import Principal
 from api.deps import ClientDep, SettingsDep, get_principal
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES
 from domain.worklist import WorkItem
 from security import hashing
+from usecases import worklists
+from usecases.errors import Refused
 
 router = APIRouter(responses=ERROR_RESPONSES)
 
@@ -37,8 +37,8 @@ async def my_work(
     if page_token is not None:
         raw = hashing.unseal(secret, page_token)
         if raw is None or not raw.isdigit():
-            raise ApiError(422, "invalid_request", "page_token is not a token this API gave")
+            raise Refused(422, "invalid_request", "page_token is not a token this API gave")
         offset = int(raw)
-    items, following = await worklist.queue(client, settings, principal, offset)
+    items, following = await worklists.queue(client, settings, principal, offset)
     token = hashing.seal(secret, str(following).encode()) if following is not None else None
     return WorkPage(items=items, next_page_token=token)

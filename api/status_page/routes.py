@@ -7,37 +7,30 @@ friendly page and says nothing more; the link itself is never logged (a short ha
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import Field, ValidationError
-from temporalio.client import WorkflowExecutionStatus
-from temporalio.service import RPCError
 
-from api import workflow_calls as calls
-from api.errors import ApiError
-from api.links import status_links
-from api.schemas import TRIMMED, Body
-from domain.commands import BookSlot, Command, OfferSlots, OpenTicket
-from domain.models import CUSTOMER_ROLE, Actor
+from domain.commands import BookSlot, OfferSlots, OpenTicket
 from domain.words.customer import words
-from domain.words.status_page import STATUS_CHANNEL, StatusView, view
+from domain.words.status_page import STATUS_CHANNEL, StatusView
 from observability.logs import request_context
 from security import hashing
-from security.status_links import expired, fingerprint
+from security.status_links import fingerprint
 from settings import Settings
+from usecases import status as customer
+from usecases.fields import TRIMMED, Body
+from usecases.status import CUSTOMER
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-CUSTOMER = Actor(subject="customer", role=CUSTOMER_ROLE)
 SLOTS_OFFERED = 6
-C = TypeVar("C", bound=Command)
 
 
 class ProblemIn(Body):
@@ -56,24 +49,7 @@ async def _view(request: Request, token: str) -> tuple[str, StatusView] | None:
     context = request_context.get()
     if context is not None:
         context["status_link"] = fingerprint(token)
-    opened = status_links(request.app.state.settings).open(token)
-    if opened is None:
-        return None
-    migration_id, chain_id = opened
-    handle = calls.handle(request.app.state.client, migration_id)
-    try:
-        description = await handle.describe()
-        snap = await calls.snapshot(request.app.state.client, migration_id)
-    except (RPCError, ApiError):
-        return None
-    closed = description.status is not WorkflowExecutionStatus.RUNNING
-    if snap.chain_id != chain_id or expired(description.close_time if closed else None, _now()):
-        return None
-    return migration_id, view(snap, _now())
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+    return await customer.open_link(request.app.state.client, request.app.state.settings, token)
 
 
 def _not_found(request: Request) -> Response:
@@ -119,9 +95,15 @@ async def problem(
     if not request.app.state.link_limiter.allow(fingerprint(token)):
         return _page(request, token, page, refusal=said.too_many_reports, status=429)
     cmd = OpenTicket(actor=CUSTOMER, channel=STATUS_CHANNEL, summary=body.summary)
-    digest = hashing.request_hash("problem", body.summary)
-    done = await _update(
-        request, migration_id, Wf.open_ticket, cmd, "problem", idempotency_key, digest
+    done = await customer.act(
+        request.app.state.client,
+        token,
+        migration_id,
+        Wf.open_ticket,
+        cmd,
+        "problem",
+        idempotency_key,
+        body.summary,
     )
     if done is not None:
         return _page(request, token, page, refusal=done.message, status=done.status)
@@ -142,9 +124,15 @@ async def more_times(
         return checked
     migration_id, page = checked
     cmd = OfferSlots(actor=CUSTOMER, count=SLOTS_OFFERED)
-    digest = hashing.request_hash("slot-offers", SLOTS_OFFERED)
-    done = await _update(
-        request, migration_id, Wf.offer_slots, cmd, "slot-offers", idempotency_key, digest
+    done = await customer.act(
+        request.app.state.client,
+        token,
+        migration_id,
+        Wf.offer_slots,
+        cmd,
+        "slot-offers",
+        idempotency_key,
+        SLOTS_OFFERED,
     )
     if done is not None:
         return _page(request, token, page, refusal=done.message, status=done.status)
@@ -166,9 +154,15 @@ async def choose(
         return checked
     migration_id, page = checked
     cmd = BookSlot(actor=CUSTOMER, slot_id=slot_id)
-    digest = hashing.request_hash("appointment", slot_id)
-    done = await _update(
-        request, migration_id, Wf.book_slot, cmd, "appointment", idempotency_key, digest
+    done = await customer.act(
+        request.app.state.client,
+        token,
+        migration_id,
+        Wf.book_slot,
+        cmd,
+        "appointment",
+        idempotency_key,
+        slot_id,
     )
     if done is not None:  # a slot taken meanwhile: the page shows the fresh ones
         fresh = await _view(request, token)
@@ -204,26 +198,6 @@ async def _appointment_form(
         said = words(page.language).status_page
         return _page(request, token, page, refusal=said.too_many_changes, status=429)
     return checked
-
-
-async def _update(
-    request: Request,
-    migration_id: str,
-    method: calls.Update[C, Any],
-    cmd: C,
-    action: str,
-    key: str,
-    digest: str,
-) -> ApiError | None:
-    """Run the customer's update, keyed by the form it came from; the refusal, if any."""
-    keyed = cmd.model_copy(
-        update={"idempotency_key": key or str(uuid.uuid4()), "request_hash": digest}
-    )
-    try:
-        await calls.update(request.app.state.client, migration_id, method, keyed, action)
-    except ApiError as err:
-        return err
-    return None
 
 
 def _page(

@@ -9,14 +9,14 @@ from fastapi import Depends
 
 from api.auth import Principal, Role
 from api.deps import allow, writing
-from api.errors import ApiError
+from usecases.errors import Refused
 
 SUBJECT = re.compile(r"^[A-Za-z0-9@._:-]{1,200}$")
 
 
 def _checked(principal: Principal) -> Principal:
     if not SUBJECT.fullmatch(principal.subject):
-        raise ApiError(403, "forbidden", "this identity cannot own product orders")
+        raise Refused(403, "forbidden", "this identity cannot own product orders")
     return principal
 
 

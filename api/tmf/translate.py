@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api.errors import ApiError
-from api.schemas import MigrationIn
 from domain.tmf.models import ProductOrderCreate, RelatedParty
 from domain.tmf.orders import ADDRESS_ROLE, CHARACTERISTICS, CUSTOMER_ROLE
+from usecases.errors import Refused
+from usecases.proposal import MigrationIn
 
 REQUIRED = ("lineNumber", "migrationCode", "losingOperator", "customerPhone")
 # Where each of our fields came from in the order, to name it in a refusal.
@@ -28,8 +28,8 @@ SOURCES = {
 }
 
 
-def refused(message: str) -> ApiError:
-    return ApiError(400, "invalid_request", f"invalid request: {message}")
+def refused(message: str) -> Refused:
+    return Refused(400, "invalid_request", f"invalid request: {message}")
 
 
 def migration_of(order: ProductOrderCreate) -> MigrationIn:

@@ -16,6 +16,11 @@ from domain.tmf.models import EVENT_TYPES
 # Orders whose newest sequence a listener remembers: repeats older than that many orders
 # are left to the listener's own dedupe on `eventId` (delivery is at least once).
 REMEMBERED_ORDERS = 5000
+# The activities of event delivery, by name (announcing talks to Temporal: it lives in the
+# application layer, which workflows never import); the signal the announcement sends.
+ANNOUNCE_ACTIVITY = "hub.announce"
+EVENTS_SIGNAL = "events"
+DELIVERY_WORKFLOW = "EventDeliveryWorkflow"
 QUERY = re.compile(r"^eventType=([A-Za-z]+(?:,[A-Za-z]+)*)$")
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from api.actions import BOOK
-from api.console.actions import Refused, parse
+from api.console.actions import parse
+from usecases.errors import Refused
 
 
 def form(start: str, end: str, zone: str = "Europe/Rome") -> dict[str, str]:

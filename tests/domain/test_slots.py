@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from api.calendars import resolve
-from api.schemas import CalendarIn
 from domain import lifecycle
 from domain.commands import BookSlot, Confirm, OfferSlots
 from domain.handlers import slots
 from domain.models import CALENDAR_RULES, CUSTOMER_ROLE, SLOT_RULES, Actor, Slot
 from tests.builders import DISPATCH, HOUR, SALES, T0, proposed, run, scheduled
+from usecases.calendars import resolve
+from usecases.proposal import CalendarIn
 
 CUSTOMER = Actor(subject="customer", role=CUSTOMER_ROLE)
 

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from api.jurisdictions import all_terms
 from domain import compensation, lifecycle, views
 from domain.calendar import Calendar, WorkingDays
 from domain.commands import Confirm, ConfirmServiceRestored, ReportServiceLoss, ReportVisit
@@ -22,6 +21,7 @@ from domain.models import (
 from domain.terms import CompensationKind, Entry, Table, Terms
 from domain.words.status_page import view
 from tests.builders import LUCA, SALES, make_request, run
+from usecases.jurisdictions import all_terms
 
 GB = all_terms()["GB"]
 LONDON_2027 = Calendar(country="GB", time_zone="Europe/London", years=(2027, 2027))

@@ -16,12 +16,11 @@ from temporalio.client import ScheduleActionStartWorkflow
 from connection import connect
 from domain.figures import GroupBy, report
 from reporting import store
-from reporting.__main__ import rebuild
-from reporting.schedule import SCHEDULE_ID
 from settings import Settings
 from stack import Stack
 from tests.browser import DESKTOP, DOCS, chromium
 from tests.e2e.client import SHOWS_WITHIN_S, auth, book, migration_body, post, technician_of
+from usecases.reports import SCHEDULE_ID, rebuild
 
 OPERATOR = "wind"  # no other test migrates from it: its group is this test's alone
 
@@ -84,7 +83,7 @@ async def test_the_report_counts_what_the_migrations_wrote_and_a_rebuild_agrees(
     rebuilt = f"sqlite:///{tmp_path / 'rebuilt.db'}"
     settings = Settings(temporal_address=stack.temporal_address, reporting_database_url=rebuilt)
     client = await connect(settings)
-    written = await rebuild(settings, client, where=f"LosingOperator = '{OPERATOR}'")
+    written = await rebuild(client, settings, where=f"LosingOperator = '{OPERATOR}'")
     assert written == 3
     start, end = since, since + timedelta(days=1)
     now = datetime.now(UTC)

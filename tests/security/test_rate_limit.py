@@ -6,8 +6,8 @@ import pytest
 
 from api import rate_limit
 from api.auth import Principal, Role
-from api.errors import ApiError
 from api.rate_limit import LinkLimiter, WriteLimiter
+from usecases.errors import Refused
 
 DARIO = Principal(role=Role.SALES, subject="dario")
 
@@ -25,12 +25,12 @@ def test_a_burst_then_the_rate_with_retry_after() -> None:
     limiter = WriteLimiter(per_second=2, burst=3, clock=clock)
     for _ in range(3):
         limiter.take(DARIO)
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Refused) as refused:
         limiter.take(DARIO)
     assert refused.value.status == 429 and refused.value.headers == {"Retry-After": "1"}
     clock.now = 0.5  # one write refilled
     limiter.take(DARIO)
-    with pytest.raises(ApiError):
+    with pytest.raises(Refused):
         limiter.take(DARIO)
     limiter.take(Principal(role=Role.CARE, subject="giulia"))  # another caller, its own bucket
 

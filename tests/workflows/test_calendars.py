@@ -13,9 +13,6 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.calendars import resolve
-from api.jurisdictions import all_terms
-from api.schemas import CalendarIn
 from domain.calendar import WorkingDays
 from domain.commands import Confirm, OpenTicket, ReportVisit, StartMigration
 from domain.models import (
@@ -30,6 +27,9 @@ from domain.worklist import Caller, items_for
 from tests.builders import CARE, LUCA, SALES, make_request
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.steps import Handle, book, confirm, record, start
+from usecases.calendars import resolve
+from usecases.jurisdictions import all_terms
+from usecases.proposal import CalendarIn
 from workflows.line_migration import LineMigrationWorkflow as Wf
 from workflows.sandbox import RUNNER
 

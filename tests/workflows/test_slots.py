@@ -13,8 +13,6 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from api.calendars import resolve
-from api.schemas import CalendarIn
 from domain.calendar import WorkingDays, working_time_between
 from domain.commands import BookSlot, OfferSlots
 from domain.handlers.slots import DECLINED_EARLIEST
@@ -24,6 +22,8 @@ from tests.builders import CARE, DISPATCH, make_request
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.steps import Handle, confirm, record, start
 from tests.workflows.steps import book as book_manually
+from usecases.calendars import resolve
+from usecases.proposal import CalendarIn
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
 CUSTOMER = Actor(subject="customer", role=CUSTOMER_ROLE)

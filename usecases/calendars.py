@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import holidays
 
-from api.jurisdictions import all_terms
 from domain.calendar import MONDAY_TO_FRIDAY, Calendar
+from usecases.jurisdictions import all_terms
 
 if TYPE_CHECKING:
-    from api.schemas import CalendarIn
+    from usecases.proposal import CalendarIn
 
 DEFAULT_COUNTRY = "IT"
 DEFAULT_HOURS = (time(8), time(18))

@@ -8,12 +8,12 @@ which lines other technicians are working on.
 
 from __future__ import annotations
 
-from temporalio.client import Client
-
-from api import workflow_calls as calls
-from api.auth import Principal, Role
-from api.errors import ApiError
+from domain.models import Role
 from domain.views import Snapshot
+from usecases import temporal
+from usecases.callers import Principal
+from usecases.errors import not_found
+from workflows.line_migration import LineMigrationWorkflow
 
 SCOPED = frozenset({Role.TECHNICIAN, Role.OPERATOR, Role.CRM})
 
@@ -33,14 +33,21 @@ def in_scope(principal: Principal, snap: Snapshot) -> bool:
             return True
 
 
-async def visible_snapshot(client: Client, migration_id: str, principal: Principal) -> Snapshot:
-    snap = await calls.snapshot(client, migration_id)
+async def snapshot(client: temporal.Client, migration_id: str) -> Snapshot:
+    """The whole truth about one migration, from the migration itself."""
+    return await temporal.query(client, LineMigrationWorkflow.snapshot, migration_id)
+
+
+async def visible_snapshot(
+    client: temporal.Client, migration_id: str, principal: Principal
+) -> Snapshot:
+    snap = await snapshot(client, migration_id)
     if not in_scope(principal, snap):
-        raise ApiError(404, "not_found", f"no migration {migration_id}")
+        raise not_found(f"no migration {migration_id}")
     return snap
 
 
-async def check(client: Client, migration_id: str, principal: Principal) -> None:
+async def check(client: temporal.Client, migration_id: str, principal: Principal) -> None:
     """Before a scoped role acts: one query, no history written."""
     if principal.role in SCOPED:
         await visible_snapshot(client, migration_id, principal)

@@ -1,0 +1,71 @@
+"""The worker's activities that talk to Temporal itself, so they belong to the application
+layer: carrying a force-majeure declaration to the running migrations of its area, and
+handing a product order's events to its CRM's listeners. Each finds its targets in
+visibility and tells each by a signal the target dedupes, so a retried activity tells
+nobody twice in effect."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from activities.messages import FanOut, FanOutResult
+from domain.force_majeure import DECLARE_SIGNAL, FAN_OUT_ACTIVITY, REVOKE_SIGNAL
+from domain.tmf import hub
+from domain.tmf.events import OrderEvent
+from domain.tmf.hub import (
+    ANNOUNCE_ACTIVITY,
+    EVENTS_SIGNAL,
+    DeliveryPolicy,
+    DeliveryState,
+    Subscription,
+)
+from usecases import temporal
+from usecases import visibility as v
+from usecases.listeners import subscriptions_query
+from workflows import search_attributes as sa
+from workflows.event_delivery import EventDeliveryWorkflow
+
+MIGRATION = "LineMigrationWorkflow"
+
+
+class FanOuts:
+    def __init__(self, client: temporal.Client, task_queue: str) -> None:
+        self._client = client
+        self._task_queue = task_queue
+
+    @activity.defn(name=FAN_OUT_ACTIVITY)
+    async def force_majeure(self, job: FanOut) -> FanOutResult:
+        """Signal the declaration (or its revocation) to every running migration of its
+        area; each migration ignores one it already has."""
+        d = job.declaration
+        signal = REVOKE_SIGNAL if d.revoked_at is not None else DECLARE_SIGNAL
+        query = v.workflows_of(MIGRATION, v.where(sa.AREA, d.area), running=True)
+        found = await temporal.listed(self._client, query)
+        for migration in found:
+            await temporal.signal(self._client, migration.id, signal, d)
+        return FanOutResult(signalled=len(found))
+
+    @activity.defn(name=ANNOUNCE_ACTIVITY)
+    async def announce(self, events: list[OrderEvent]) -> int:
+        """Signal-with-start each live subscription of the order's CRM with the events it
+        wants; a subscription removed meanwhile is not started again (its id is never
+        reused). Retried whole: each listener takes an event once (by order and sequence)."""
+        told = 0
+        for found in await temporal.listed(self._client, subscriptions_query(events[0].crm)):
+            memo = await found.memo()
+            subscription = Subscription.model_validate(memo["subscription"])
+            wanted = [e for e in events if hub.wants(subscription, e)]
+            if not wanted:
+                continue
+            start = DeliveryState(
+                subscription=subscription, policy=DeliveryPolicy.model_validate(memo["policy"])
+            )
+            how = temporal.Start(
+                id=found.id, task_queue=self._task_queue, summary="Events of a CRM's orders"
+            )
+            signal = (EVENTS_SIGNAL, wanted)
+            if await temporal.start(
+                self._client, EventDeliveryWorkflow.run, start, how, once=True, signal=signal
+            ):
+                told += 1
+        return told

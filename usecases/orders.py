@@ -1,0 +1,187 @@
+"""A CRM's product orders: place one (a migration), find, list, amend its requested start,
+cancel it. Each order is one migration's run chain; a CRM sees only its own, and another
+CRM's order is as missing as one that never was."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+from uuid import uuid4
+
+from domain.commands import ChangeRequestedStart, Withdraw
+from domain.models import OrderRef, Stage
+from domain.tmf.models import ProductOrderState
+from domain.tmf.orders import STATES, OwnedOrder, parts
+from settings import Settings
+from usecases import migrations, temporal
+from usecases import visibility as v
+from usecases.actions import run
+from usecases.callers import Principal
+from usecases.errors import Refused, in_conflict, not_found
+from usecases.idempotency import Keyed
+from usecases.proposal import MigrationIn
+from workflows import search_attributes as sa
+from workflows.line_migration import LineMigrationWorkflow
+
+MIGRATION_ID = re.compile(r"^mig-[0-9a-f]{6,64}$")
+CHAIN_ID = re.compile(r"^[0-9a-f-]{8,64}$")
+MIGRATION = "LineMigrationWorkflow"
+CLOSED = "this order is closed: nothing more can be done"
+
+
+async def place(
+    client: temporal.Client,
+    settings: Settings,
+    principal: Principal,
+    body: MigrationIn,
+    ref: OrderRef,
+    bound: Keyed | None,
+) -> OwnedOrder:
+    """Place a migration for the CRM. Its `externalId` is its key: the same body answers
+    the same order, another body is a conflict, and never a second migration."""
+    try:
+        snap = await migrations.place(client, settings, body, principal.subject, bound, ref)
+    except Refused as refused:
+        if refused.code == "idempotency_key_reused":
+            raise in_conflict("this externalId was already used with a different order") from None
+        raise
+    owned = await _query(client, snap.migration_id, None)
+    if owned is None or owned.crm != principal.subject:  # this line's migration is not ours
+        raise in_conflict("a migration is already running for this line")
+    return owned
+
+
+async def listing(
+    client: temporal.Client,
+    principal: Principal,
+    offset: int,
+    limit: int,
+    state: ProductOrderState | None,
+    external_id: str | None,
+) -> tuple[list[OwnedOrder], int]:
+    """One page of the CRM's orders, newest first, and how many there are in all."""
+    clauses = [
+        v.where(v.EXECUTION_STATUS, "ContinuedAsNew", "!="),
+        v.where(sa.ORDERING_CRM, principal.subject),
+    ]
+    if external_id is not None:
+        clauses.append(v.where(sa.EXTERNAL_ORDER_ID, external_id))
+    if state is not None:
+        stages = [s.value for s in Stage if STATES[s] is state] or ["none"]
+        clauses.append(v.one_of(sa.STAGE, stages))
+    query = v.workflows_of(MIGRATION, *clauses)
+    total = await temporal.count(client, query)
+    runs = await temporal.listed(client, query, offset + limit)
+    found = await asyncio.gather(*(_query(client, w.id, w.run_id) for w in runs[offset:]))
+    return [o for o in found if o is not None], total
+
+
+async def find(client: temporal.Client, order_id: str, principal: Principal) -> OwnedOrder:
+    """The order with this id if this CRM owns it; 404 otherwise (another CRM's included)."""
+    owned, _ = await _located(client, order_id, principal)
+    return owned
+
+
+async def amend_requested_start(
+    client: temporal.Client, order_id: str, principal: Principal, wanted: date | None
+) -> OwnedOrder:
+    """Move the day the customer wants the technician from (None: as soon as possible);
+    refused in words once the visit is booked."""
+    _, newest = await _located(client, order_id, principal)
+    if not newest:
+        raise in_conflict(CLOSED)
+    cmd = ChangeRequestedStart(actor=principal.actor, requested_start_date=wanted)
+    await run(
+        client,
+        _migration_of(order_id),
+        LineMigrationWorkflow.change_requested_start,
+        cmd,
+        "requested-start",
+        None,
+    )
+    return await find(client, order_id, principal)
+
+
+async def cancel(
+    client: temporal.Client, order_id: str, principal: Principal, reason: str
+) -> tuple[OwnedOrder, str | None, str]:
+    """Withdraw the order's migration: the order as it then is, the refusal in words when
+    it is too late (the contract effective, the order closed), and the cancellation's id.
+    An order already cancelled by a task answers that task again."""
+    owned, newest = await _located(client, order_id, principal)
+    if owned.cancellation is not None:
+        return owned, None, owned.cancellation.id
+    cid = uuid4().hex
+    cmd = Withdraw(actor=principal.actor, reason=reason, cancellation_id=cid)
+    refusal = None if newest else "the order is closed"
+    if refusal is None:
+        try:
+            await run(
+                client, _migration_of(order_id), LineMigrationWorkflow.withdraw, cmd, "cancel", None
+            )
+        except Refused as refused:
+            if refused.status != 409:
+                raise
+            refusal = refused.message
+    if refusal is None:
+        owned = await find(client, order_id, principal)
+    return owned, refusal, cid
+
+
+async def _located(
+    client: temporal.Client, order_id: str, principal: Principal
+) -> tuple[OwnedOrder, bool]:
+    """`find`'s order, and whether it is its line's newest run chain (the one a command
+    reaches): an earlier order of a line migrated again is closed."""
+    ids = parts(order_id)
+    missing = not_found(f"no product order {order_id}")
+    if ids is None or not MIGRATION_ID.match(ids[0]) or not CHAIN_ID.match(ids[1]):
+        raise missing
+    migration_id, chain_id = ids
+    owned = await _query(client, migration_id, None)
+    newest = owned is not None and owned.order.id == order_id
+    if not newest:  # the line was migrated again since
+        owned = await _earlier(client, migration_id, chain_id, order_id)
+    if owned is None or owned.crm != principal.subject:
+        raise missing
+    return owned, newest
+
+
+async def _earlier(
+    client: temporal.Client, migration_id: str, chain_id: str, order_id: str
+) -> OwnedOrder | None:
+    """An earlier order of the same line: the chain's first run, or (if that run continued
+    as new) the chain's last, found among the line's closed runs."""
+    try:
+        first = await temporal.describe(client, migration_id, chain_id)
+    except Refused as refused:  # a run id that is no run id at all
+        if refused.status == 422:
+            return None
+        raise
+    if first is None:
+        return None
+    if first.status is not temporal.Status.CONTINUED_AS_NEW:
+        return await _query(client, migration_id, chain_id)
+    query = v.all_of(
+        v.where(v.WORKFLOW_ID, migration_id), v.where(v.EXECUTION_STATUS, "ContinuedAsNew", "!=")
+    )
+    for closed in await temporal.listed(client, query):
+        owned = await _query(client, migration_id, closed.run_id)
+        if owned is not None and owned.order.id == order_id:
+            return owned
+    return None
+
+
+async def _query(
+    client: temporal.Client, migration_id: str, run_id: str | None
+) -> OwnedOrder | None:
+    return await temporal.query_or_none(
+        client, LineMigrationWorkflow.product_order, migration_id, run_id
+    )
+
+
+def _migration_of(order_id: str) -> str:
+    ids = parts(order_id)
+    assert ids is not None  # found, so well formed
+    return ids[0]

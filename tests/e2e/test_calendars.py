@@ -83,3 +83,31 @@ async def test_a_calendar_or_window_it_cannot_count_is_refused(
     r = await api.post("/migrations", json=migration_body() | change, headers=auth("sales"))
     assert r.status_code == 422, r.text
     assert any(d["field"].startswith(field) for d in r.json()["error"]["details"]), r.text
+
+
+async def test_the_activation_window_may_be_overridden_at_start_like_any_other(
+    api: httpx.AsyncClient,
+) -> None:
+    """`policy.activation` is a promise window like the others: one working day asked for on
+    a Scottish line is due at the end of the next Scottish working day after confirmation."""
+    body = migration_body(activation={"working_days": 1})
+    body["calendar"] = {"country": "GB", "subdivision": "SCT"}
+    r = await api.post("/migrations", json=body, headers=auth("sales"))
+    assert r.status_code == 201, r.text
+    mid = r.json()["migration_id"]
+    r = await api.post(
+        f"/migrations/{mid}/confirmation", json={"channel": "phone"}, headers=auth("sales")
+    )
+    assert r.status_code == 200, r.text
+    confirmed = datetime.fromisoformat(r.json()["confirmed_at"])
+    activation = next(p for p in r.json()["promises"] if p["name"] == "activation")
+    expected = datetime.combine(
+        next_scottish_working_day(confirmed.astimezone(LONDON).date()),
+        time(23, 59, 59),
+        tzinfo=LONDON,
+    )
+    assert datetime.fromisoformat(activation["due_at"]) == expected.astimezone(UTC)
+    r = await api.post(
+        f"/migrations/{mid}/withdrawal", json={"reason": "test done"}, headers=auth("sales")
+    )
+    assert r.status_code == 200, r.text

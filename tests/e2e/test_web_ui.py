@@ -1,5 +1,5 @@
 """Auditors read every migration in the Temporal Web UI of the embedded stack, in plaintext
-through the codec server, and find migrations with the README's ready-made links."""
+through the codec server, and find migrations with the manual's ready-made links."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from stack import Stack
 from tests.browser import DESKTOP, DOCS, chromium, reload_until_shown
 from tests.e2e.client import auth, create, until
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-# Tall enough for the README's picture to show the timers' rows under the input.
+AUDITING = Path(__file__).resolve().parents[2] / "docs" / "auditing.md"
+# Tall enough for the manual's picture to show the timers' rows under the input.
 TALL_DESKTOP: ViewportSize = {"width": 1400, "height": 1500}
 # What the Web UI shows where it could not decode a payload.
 CIPHERTEXT = ("binary/encrypted", "encoding", "Decode failed")
@@ -70,10 +70,10 @@ async def test_an_auditor_reads_a_migration_in_plaintext(api: httpx.AsyncClient)
             assert placeholder not in history
 
 
-def readme_link(query: str) -> str:
+def manual_link(query: str) -> str:
     links = re.findall(
         r"\((http://127\.0\.0\.1:8233/namespaces/default/workflows\?query=[^)]+)\)",
-        README.read_text(),
+        AUDITING.read_text(),
     )
     return next(str(link) for link in links if link.endswith(query))
 
@@ -83,7 +83,7 @@ async def test_the_readme_link_finds_escalated_migrations(
 ) -> None:
     mid = await create(api, confirmation=1, escalation_interval=1)
     await until(api, mid, lambda s: s["escalation_level"] >= 2)
-    link = readme_link("EscalationLevel%20%3E%3D%202").replace(
+    link = manual_link("EscalationLevel%20%3E%3D%202").replace(
         "http://127.0.0.1:8233", stack.ui_url
     )
     async with chromium() as browser:

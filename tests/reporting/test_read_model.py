@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from api.routes.reports import as_csv
 from domain.commands import ConfirmLineRelease, OpenTicket, ReportVisit, Withdraw
 from domain.facts import Facts, facts_of
 from domain.figures import DEFINITIONS, GroupBy, percentile, report
 from domain.models import CALENDAR_RULES, MigrationState, VisitOutcome
 from reporting import store
 from tests.builders import CARE, HOUR, LUCA, OPERATOR, T0, proposed, run, scheduled
+from usecases.reports import as_csv
 
 DAY = timedelta(days=1)
 
@@ -124,5 +124,5 @@ def test_percentiles_are_nearest_rank() -> None:
 
 
 def test_every_figure_is_defined_in_the_readme() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert [name for name in DEFINITIONS if f"| `{name}` |" not in readme] == []
+    manual = (Path(__file__).resolve().parents[2] / "docs" / "reports.md").read_text()
+    assert [name for name in DEFINITIONS if f"| `{name}` |" not in manual] == []

@@ -8,7 +8,8 @@ temporal operator namespace describe -n "$ns" >/dev/null 2>&1 \
 for attribute in \
   MigrationStage=Keyword LosingOperator=Keyword SalesAgent=Keyword TechnicianId=Keyword \
   EscalationLevel=Int CustomerWithoutService=Bool NextDeadline=Datetime LineNumber=Keyword \
-  OpenTickets=KeywordList Area=Keyword ExternalOrderId=Keyword OrderingCrm=Keyword
+  OpenTickets=KeywordList Area=Keyword ExternalOrderId=Keyword OrderingCrm=Keyword \
+  RulesLevel=Int
 do
   name="${attribute%%=*}"; type="${attribute#*=}"
   temporal operator search-attribute create -n "$ns" --name "$name" --type "$type" || true

@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from domain.models import (
-    CALENDAR_RULES,
-    LEGACY_RULES,
     MigrationState,
     Money,
     Promise,
     PromiseName,
 )
 from domain.policy import MigrationPolicy
+from domain.rules import Rules
 from domain.terms import (
     Accrued,
     CompensationKind,
@@ -61,7 +60,7 @@ def promise_cents(p: Promise, policy: MigrationPolicy, now: datetime) -> int:
 def missed_visit_cents(state: MigrationState, policy: MigrationPolicy, now: datetime) -> int:
     """The flat sum per appointment the operator missed: a no-show, its own technical
     problem, or a move at short notice (under the old rules: each breach of the visit)."""
-    if state.rules == LEGACY_RULES:
+    if not Rules(state.rules).owes_per_missed_appointment:
         visits = (p for p in state.promises if p.name is PromiseName.VISIT)
         missed = sum(1 for p in visits for _ in _breach_episodes(p, now))
     else:
@@ -92,7 +91,7 @@ def breakdown(state: MigrationState, now: datetime) -> list[Accrued]:
 
 def tables_in_force(state: MigrationState) -> Terms | None:
     """The recorded terms, for a migration decided by the calendar rules."""
-    return state.request.terms if state.rules >= CALENDAR_RULES else None
+    return state.request.terms if Rules(state.rules).pays_from_tables else None
 
 
 def _from_tables(state: MigrationState, terms: Terms, now: datetime) -> list[Accrued]:

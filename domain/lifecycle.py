@@ -14,8 +14,6 @@ from domain.commands import Command, Decision, Effect, EffectKind, Refusal, Refu
 from domain.editing import append_escalation, append_timeline, draft_for
 from domain.handlers import HANDLERS, visits
 from domain.models import (
-    CUSTOMER_NOTICE_RULES,
-    LEGACY_RULES,
     TERMINAL_STAGES,
     Actor,
     Declaration,
@@ -27,6 +25,7 @@ from domain.models import (
     Undo,
 )
 from domain.promises import CUSTOMER_FACING
+from domain.rules import LEGACY_RULES, Rules
 from domain.words import messages, staff
 
 # A missed visit has its own message (it is rebooked at once), so it gets no second one.
@@ -134,7 +133,7 @@ def escalate(state: MigrationState, now: datetime) -> Decision:
 def _tell_the_customer(state: MigrationState, e: Escalation) -> list[Effect]:
     """A promise made to the customer broke: he hears it once per breach, from us."""
     p = promises.find(state.promises, e.promise)
-    if state.rules < CUSTOMER_NOTICE_RULES or e.level != 1 or p is None:
+    if not Rules(state.rules).tells_the_customer_of_breaches or e.level != 1 or p is None:
         return []
     if p.name not in BREACH_NOTICES:
         return []

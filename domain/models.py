@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import Calendar, Pause
 from domain.policy import MigrationPolicy
+from domain.rules import LEGACY_RULES
 from domain.terms import Terms
 
 
@@ -326,23 +327,6 @@ class Undo(StrEnum):
 
     CANCEL_MIGRATION_ORDER = "cancel_migration_order"
     CANCEL_VISIT = "cancel_visit"
-
-
-# Migrations started before the rainy-day rules (rebooking, no-shows, reinstatement) keep
-# the old rules, so that their recorded histories replay unchanged.
-LEGACY_RULES = 1
-RAINY_DAY_RULES = 2
-CUSTOMER_NOTICE_RULES = 3  # and a message to the customer when a promise to him breaks
-CALENDAR_RULES = 4  # and windows counted on the migration's calendar
-# And visits booked from field service's capacity: slots offered, the earliest counted, a
-# manual booking reserving capacity too, a move by the customer owing him nothing.
-SLOT_RULES = 5
-# And each migration's facts written to the report's read model at every milestone and as
-# it closes.
-REPORTING_RULES = 6
-# And a product order's events (TM Forum) numbered and raised by the migration, and its
-# requested start date changeable by the CRM until the visit is booked.
-ORDER_EVENT_RULES = 7
 
 
 class MigrationState(Model):

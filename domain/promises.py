@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from domain.calendar import Pause, due_at, warning_at
 from domain.models import (
-    CALENDAR_RULES,
     MigrationState,
     Party,
     Promise,
@@ -16,6 +15,7 @@ from domain.models import (
     Replan,
 )
 from domain.policy import PromiseWindow
+from domain.rules import Rules
 
 MAX_LEVEL = 3
 
@@ -39,6 +39,7 @@ CUSTOMER_FACING = frozenset(
         PromiseName.ACTIVATION,
     }
 )
+
 # Clocks that force majeure stops: the customer's, but the visit, whose window is the
 # appointment itself (a visit that cannot happen is moved, and the move is recorded).
 STOPPABLE = CUSTOMER_FACING - {PromiseName.VISIT}
@@ -70,7 +71,7 @@ def open_on_calendar(
     """The ledger with a promise opened now for this window: due on the migration's calendar
     and warning its owner before, from the calendar rules on; in elapsed time, with no
     warning, before them."""
-    if state.rules < CALENDAR_RULES:
+    if not Rules(state.rules).counts_working_days:
         return open_promise(state.promises, name, now, due_at(now, window, None), key)
     calendar = state.request.calendar
     stops = force_majeure_pauses(state, name, now)

@@ -9,7 +9,6 @@ from pydantic import Field
 from domain import compensation, promises
 from domain.handlers import slots
 from domain.models import (
-    SLOT_RULES,
     Appointment,
     Customer,
     Escalation,
@@ -28,6 +27,7 @@ from domain.models import (
     VisitMove,
 )
 from domain.promises import MAX_LEVEL
+from domain.rules import Rules
 from domain.terms import Accrued
 from domain.words import staff
 
@@ -177,7 +177,7 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
 
 def _customer_moves_until(state: MigrationState) -> datetime | None:
     booked = state.appointment
-    if booked is None or state.rules < SLOT_RULES:
+    if booked is None or not Rules(state.rules).books_from_slots:
         return None
     return booked.window_start - state.request.policy.reschedule_notice
 

@@ -53,6 +53,7 @@ PATHS = {
     "order_events",
     "event_delivery",
     "event_delivery_removed",
+    "rules_level_published",
 }
 
 

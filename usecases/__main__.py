@@ -4,7 +4,8 @@
 creates it at start-up; idempotent).
 `python -m usecases rebuild [--where CLAUSE]`: every migration Temporal's visibility still
 holds, asked for its facts (running or closed) and written again to the read model;
-idempotent, so it can run any time."""
+idempotent, so it can run any time.
+`python -m usecases rules-in-use`: how many open migrations run at each rules level."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import sys
 
 from connection import connect
 from settings import get_settings
-from usecases import reports
+from usecases import reports, rules
 
 
 async def _run(command: str, where: str) -> str:
@@ -24,13 +25,21 @@ async def _run(command: str, where: str) -> str:
     if command == "schedule":
         made = await reports.ensure_schedule(client, settings.task_queue)
         return f"schedule {reports.SCHEDULE_ID}: {'created' if made else 'already there'}"
+    if command == "rules-in-use":
+        return in_words(await rules.in_use(client))
     written = await reports.rebuild(client, settings, where)
     return f"rebuilt the facts of {written} migrations"
 
 
+def in_words(found: dict[int | None, int]) -> str:
+    rows = [f"rules level {level}: {n} open" for level, n in found.items() if level is not None]
+    rows.append(f"started before migrations published their level (1 to 7): {found[None]} open")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m usecases")
-    parser.add_argument("command", choices=["rebuild", "schedule"])
+    parser.add_argument("command", choices=["rebuild", "rules-in-use", "schedule"])
     parser.add_argument(
         "--where",
         default="",

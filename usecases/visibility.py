@@ -53,6 +53,10 @@ def is_set(key: Name) -> str:
     return f"{_name(key)} IS NOT NULL"
 
 
+def is_unset(key: Name) -> str:
+    return f"{_name(key)} IS NULL"
+
+
 def all_of(*clauses: str) -> str:
     return " AND ".join(clauses)
 

@@ -39,7 +39,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import Booked, BookVisit, Effect, EffectKind
     from domain.facts import facts_of
     from domain.handlers import slots
-    from domain.models import SLOT_RULES, Escalation, MigrationState, Slot
+    from domain.models import Escalation, MigrationState, Slot
+    from domain.rules import Rules
     from domain.tmf.events import OrderEvent
     from domain.tmf.hub import ANNOUNCE_ACTIVITY
 
@@ -115,7 +116,7 @@ async def book_visit(state: MigrationState, cmd: BookVisit, revision: int) -> st
         f"{cmd.technician_id}: {cmd.window_start.isoformat()} to {cmd.window_end.isoformat()}",
         key,
     )
-    if state.rules < SLOT_RULES:
+    if not Rules(state.rules).books_from_slots:
         receipt: Receipt = await workflow.execute_activity_method(
             FieldService.book_visit, order, summary=summary, **BOOKING_CALL
         )

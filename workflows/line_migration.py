@@ -41,13 +41,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.facts import Facts, facts_of
     from domain.handlers import slots, visits
     from domain.models import (
-        CALENDAR_RULES,
-        ORDER_EVENT_RULES,
-        REPORTING_RULES,
         Declaration,
         MigrationState,
         Ticket,
     )
+    from domain.rules import Rules
     from domain.tmf import events as order_events
     from domain.tmf.orders import OwnedOrder, owned_order
     from domain.views import OfferView, Snapshot
@@ -103,10 +101,10 @@ class LineMigrationWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._surface_bug()
         self._publish()
-        if self._state.rules >= ORDER_EVENT_RULES and self._background is not None:
+        if Rules(self._state.rules).raises_order_events and self._background is not None:
             await self._background  # an order's last events are announced before it ends
             self._surface_bug()
-        if self._state.rules >= REPORTING_RULES:  # closed: its final facts, before it ends
+        if Rules(self._state.rules).writes_facts:  # closed: its final facts, before it ends
             await effects.record_facts(self._state, workflow.now())
         s = self._state
         return Outcome(
@@ -282,12 +280,12 @@ class LineMigrationWorkflow:
     @workflow.signal(name=force_majeure.DECLARE_SIGNAL)
     def declare_force_majeure(self, d: Declaration) -> None:
         """Force majeure in the line's area: its customer clocks stop for the overlap."""
-        if self._state.rules >= CALENDAR_RULES:
+        if Rules(self._state.rules).counts_working_days:
             self._commit(force_majeure.declare(self._state, d, workflow.now()), [])
 
     @workflow.signal(name=force_majeure.REVOKE_SIGNAL)
     def revoke_force_majeure(self, d: Declaration) -> None:
-        if self._state.rules >= CALENDAR_RULES:
+        if Rules(self._state.rules).counts_working_days:
             self._commit(force_majeure.revoke(self._state, d.declaration_id, workflow.now()), [])
 
     # --- internals -------------------------------------------------------------------------
@@ -343,7 +341,11 @@ class LineMigrationWorkflow:
         (180 days) is twice the longest window, and nothing waits for it, escalations least
         of all (calendar rules only)."""
         calendar = self._state.request.calendar
-        if calendar is None or self._state.rules < CALENDAR_RULES or self._learning_holidays:
+        if (
+            calendar is None
+            or not Rules(self._state.rules).counts_working_days
+            or self._learning_holidays
+        ):
             return
         years = calendars.years_to_add(calendar, workflow.now())
         if years is None:
@@ -432,7 +434,7 @@ class LineMigrationWorkflow:
     def _report_milestone(self) -> None:
         """A new stage is a milestone: its facts go to the read model in the background."""
         state = self._state
-        if state.rules < REPORTING_RULES or state.stage is self._reported:
+        if not Rules(state.rules).writes_facts or state.stage is self._reported:
             return
         self._reported = state.stage
         self._in_background(lambda: effects.record_facts(state, workflow.now()))
@@ -440,7 +442,7 @@ class LineMigrationWorkflow:
     def _tell_order_listeners(self) -> None:
         """A product order's state, milestones or alerts changed: the migration numbers the
         events it owes and hands them to the order's CRM's listeners (rules 7)."""
-        if self._state.rules < ORDER_EVENT_RULES:
+        if not Rules(self._state.rules).raises_order_events:
             return
         self._state, raised = order_events.raise_events(self._state, workflow.now())
         if raised:

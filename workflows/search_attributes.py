@@ -31,6 +31,8 @@ AREA = SearchAttributeKey.for_keyword("Area")
 # A product order's number at the CRM that placed it, and that CRM: a CRM lists its own.
 EXTERNAL_ORDER_ID = SearchAttributeKey.for_keyword("ExternalOrderId")
 ORDERING_CRM = SearchAttributeKey.for_keyword("OrderingCrm")
+# The rules level a migration decides by: `python -m usecases rules-in-use` counts them.
+RULES_LEVEL = SearchAttributeKey.for_int("RulesLevel")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     STAGE,
@@ -45,6 +47,7 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     AREA,
     EXTERNAL_ORDER_ID,
     ORDERING_CRM,
+    RULES_LEVEL,
 )
 # Added after migrations were already running: published only by runs that know it.
 LATER_KEYS: dict[SearchAttributeKey[Any], str] = {
@@ -52,6 +55,7 @@ LATER_KEYS: dict[SearchAttributeKey[Any], str] = {
     AREA: "promise-calendars",
     EXTERNAL_ORDER_ID: "order-events",
     ORDERING_CRM: "order-events",
+    RULES_LEVEL: "rules-level-attribute",
 }
 
 _CLI_TYPES = {
@@ -91,6 +95,7 @@ def current(state: MigrationState) -> dict[str, SearchValue]:
         AREA.name: state.request.line.area,
         EXTERNAL_ORDER_ID.name: order.external_id if order else None,
         ORDERING_CRM.name: order.crm if order else None,
+        RULES_LEVEL.name: state.rules,
     }
 
 

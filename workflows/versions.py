@@ -9,7 +9,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.models import (
+    from domain.rules import (
         CALENDAR_RULES,
         CUSTOMER_NOTICE_RULES,
         LEGACY_RULES,

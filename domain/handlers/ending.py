@@ -7,7 +7,8 @@ from datetime import datetime
 from domain import promises
 from domain.commands import Effect, EffectKind
 from domain.editing import append_timeline, pop_compensations
-from domain.models import RAINY_DAY_RULES, Actor, MigrationState, PromiseName, Stage
+from domain.models import Actor, MigrationState, PromiseName, Stage
+from domain.rules import Rules
 
 STILL_OWED_AFTER_THE_END = frozenset({PromiseName.SERVICE_RESTORATION})
 
@@ -19,7 +20,7 @@ def set_final_stage(
     service keeps the restoration promise while the losing operator reinstates the old line."""
     draft.stage = stage
     draft.outcome_reason = reason
-    stranded = draft.customer_without_service and draft.rules >= RAINY_DAY_RULES
+    stranded = draft.customer_without_service and Rules(draft.rules).rebooks_and_reinstates
     keep = STILL_OWED_AFTER_THE_END if stranded else frozenset()
     draft.promises = promises.cancel_pending(draft.promises, now, keep)
     append_timeline(draft, now, stage.value, by, reason)

@@ -6,12 +6,13 @@ from datetime import date, datetime
 
 from domain.commands import ChangeRequestedStart, Decision, Refusal
 from domain.editing import append_timeline
-from domain.models import ORDER_EVENT_RULES, MigrationState, Stage
+from domain.models import MigrationState, Stage
 from domain.refusals import closed_refusal, conflict
+from domain.rules import Rules
 
 
 def refuse_change_start(state: MigrationState, cmd: ChangeRequestedStart) -> Refusal | None:
-    if state.rules < ORDER_EVENT_RULES or state.request.product_order is None:
+    if not Rules(state.rules).raises_order_events or state.request.product_order is None:
         return conflict("this migration was not placed as a product order")
     if (closed := closed_refusal(state)) is not None:
         return closed

@@ -8,8 +8,9 @@ from domain import promises
 from domain.commands import Confirm, Decision, Effect, EffectKind, Refusal, Withdraw
 from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
-from domain.models import CALENDAR_RULES, MigrationState, OrderCancellation, PromiseName, Stage
+from domain.models import MigrationState, OrderCancellation, PromiseName, Stage
 from domain.refusals import closed_refusal, conflict
+from domain.rules import Rules
 from domain.words.staff import ts
 
 
@@ -27,7 +28,7 @@ def confirm(draft: MigrationState, cmd: Confirm, now: datetime) -> Decision:
         draft, PromiseName.TECHNICIAN_CONTACT, draft.request.policy.technician_contact, now
     )
     activation = draft.request.policy.activation
-    if activation is not None and draft.rules >= CALENDAR_RULES:
+    if activation is not None and Rules(draft.rules).counts_working_days:
         draft.promises = promises.open_on_calendar(draft, PromiseName.ACTIVATION, activation, now)
     detail = f"via {cmd.channel}" + (f": {cmd.note}" if cmd.note else "")
     append_timeline(draft, now, "confirmed", cmd.actor, detail)

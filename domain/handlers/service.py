@@ -15,13 +15,13 @@ from domain.commands import (
 from domain.editing import append_escalation, append_timeline
 from domain.models import (
     BEFORE_ACTIVATION,
-    CALENDAR_RULES,
     MigrationState,
     Party,
     PromiseName,
     Stage,
 )
 from domain.refusals import closed_refusal, conflict
+from domain.rules import Rules
 from domain.words.staff import ts
 
 
@@ -46,7 +46,7 @@ def lose_service(draft: MigrationState, cmd: ReportServiceLoss, now: datetime) -
         draft.earlier_days_without_service += compensation.started_days(
             draft.without_service_since, draft.service_restored_at
         )
-        if draft.rules >= CALENDAR_RULES:
+        if Rules(draft.rules).pays_from_tables:
             draft.earlier_outages.append((draft.without_service_since, draft.service_restored_at))
         draft.service_restored_at = None
     draft.without_service_since = now

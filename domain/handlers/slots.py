@@ -13,13 +13,13 @@ from domain.editing import append_timeline
 from domain.handlers.visits import record_booking, refuse_unbookable
 from domain.models import (
     CUSTOMER_ROLE,
-    SLOT_RULES,
     Actor,
     MigrationState,
     PromiseName,
     SlotOffer,
 )
 from domain.refusals import conflict
+from domain.rules import Rules
 from domain.words.staff import slot_label, ts
 
 # How far ahead field service is asked for free slots.
@@ -32,7 +32,7 @@ def refuse_slots(state: MigrationState) -> Refusal | None:
     """Why slots cannot be offered or booked for this migration; None when they can."""
     if (refused := refuse_unbookable(state)) is not None:
         return refused
-    if state.rules < SLOT_RULES:
+    if not Rules(state.rules).books_from_slots:
         return conflict(
             "this migration was started before visits were booked from field service's "
             "capacity: a supervisor books its visit manually"

@@ -19,10 +19,7 @@ from domain.commands import (
 from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
 from domain.models import (
-    CALENDAR_RULES,
     CUSTOMER_ROLE,
-    RAINY_DAY_RULES,
-    SLOT_RULES,
     Actor,
     Appointment,
     FailureReason,
@@ -36,6 +33,7 @@ from domain.models import (
     VisitOutcome,
 )
 from domain.refusals import closed_refusal, conflict
+from domain.rules import Rules
 from domain.words.staff import MISS_WORDS, ts
 
 REBOOKABLE = frozenset(
@@ -123,9 +121,9 @@ def record_booking(draft: MigrationState, actor: Actor, booked: Booked, now: dat
             new_end=booked.window_end,
         )
         draft.visit_moves.append(move)
-        by_customer = draft.rules >= SLOT_RULES and actor.role == CUSTOMER_ROLE
+        by_customer = Rules(draft.rules).books_from_slots and actor.role == CUSTOMER_ROLE
         if (
-            draft.rules >= RAINY_DAY_RULES
+            Rules(draft.rules).rebooks_and_reinstates
             and not by_customer
             and old.window_start - now < draft.request.policy.reschedule_notice
         ):
@@ -239,7 +237,7 @@ def _rebook(
     appointment = draft.appointment
     assert appointment is not None
     append_missed_visit(draft, appointment, why, now, by, notes)
-    if why in CUSTOMER_CAUSED and draft.rules >= CALENDAR_RULES:
+    if why in CUSTOMER_CAUSED and Rules(draft.rules).counts_working_days:
         stopped = promises.stop_clock(
             draft.promises,
             PromiseName.ACTIVATION,
@@ -291,7 +289,7 @@ def rebook_missed_visit(draft: MigrationState, now: datetime) -> list[Effect]:
     The window lapses, the missed-appointment sum is owed, and dispatch must rebook."""
     visit = promises.find(draft.promises, PromiseName.VISIT.value)
     missed = (
-        draft.rules >= RAINY_DAY_RULES
+        Rules(draft.rules).rebooks_and_reinstates
         and draft.stage is Stage.SCHEDULED
         and visit is not None
         and visit.pending

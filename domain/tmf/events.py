@@ -7,7 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from domain.models import ORDER_EVENT_RULES, MigrationState, Model
+from domain.models import MigrationState, Model
+from domain.rules import Rules
 from domain.tmf.models import Event, EventType, ProductOrder, ProductOrderState
 from domain.tmf.orders import cancellation_task, product_order
 
@@ -29,7 +30,7 @@ def raise_events(state: MigrationState, now: datetime) -> tuple[MigrationState, 
     """The events this state owes its order's listeners since the last told, and the state
     that remembers them told. Nothing for a migration not placed as an order."""
     ref = state.request.product_order
-    if state.rules < ORDER_EVENT_RULES or ref is None:
+    if not Rules(state.rules).raises_order_events or ref is None:
         return state, []
     order = product_order(state)
     wire = order.wire()

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from domain import force_majeure, lifecycle, promises
 from domain.calendar import Calendar
 from domain.commands import Confirm
-from domain.models import CALENDAR_RULES, Declaration, MigrationState, PromiseName
+from domain.models import Declaration, MigrationState, PromiseName
+from domain.rules import CALENDAR_RULES
 from tests.builders import SALES, make_request, run
 
 UTC_CALENDAR = Calendar(country="GB", time_zone="UTC", years=(2027, 2027))

@@ -26,7 +26,6 @@ from domain.commands import (
 )
 from domain.handlers import HANDLERS
 from domain.models import (
-    RAINY_DAY_RULES,
     Actor,
     FailureReason,
     MigrationState,
@@ -38,6 +37,7 @@ from domain.models import (
     Stage,
     VisitOutcome,
 )
+from domain.rules import RAINY_DAY_RULES
 from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 
 MARTA = Actor(subject="marta", role="dispatch")

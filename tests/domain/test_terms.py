@@ -10,14 +10,8 @@ import pytest
 from domain import compensation, lifecycle, views
 from domain.calendar import Calendar, WorkingDays
 from domain.commands import Confirm, ConfirmServiceRestored, ReportServiceLoss, ReportVisit
-from domain.models import (
-    CALENDAR_RULES,
-    Language,
-    PromiseName,
-    PromiseStatus,
-    RestoredHow,
-    VisitOutcome,
-)
+from domain.models import Language, PromiseName, PromiseStatus, RestoredHow, VisitOutcome
+from domain.rules import CALENDAR_RULES
 from domain.terms import CompensationKind, Entry, Table, Terms
 from domain.words.status_page import view
 from tests.builders import LUCA, SALES, make_request, run

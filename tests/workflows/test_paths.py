@@ -21,6 +21,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.models import Stage, VisitOutcome
+from domain.rules import NEWEST
 from tests.builders import CARE, LUCA, make_request
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.steps import (
@@ -32,6 +33,7 @@ from tests.workflows.steps import (
     record,
     start,
 )
+from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow as Wf
 from workflows.sandbox import RUNNER
 
@@ -218,3 +220,20 @@ async def test_a_withdrawal_sent_with_the_start_still_cancels_the_order(
         "losing_operator.open_order",
         "losing_operator.cancel_order",
     ]
+
+
+async def test_a_new_migration_publishes_the_rules_level_it_decides_by(
+    env: WorkflowEnvironment, worker: Worker
+) -> None:
+    """Its `RulesLevel` search attribute is the newest level, from its first task on, so
+    `python -m usecases rules-in-use` can count the migrations each level still has."""
+    handle = await start(env, worker)
+    await confirm(handle)
+
+    async def level() -> object:
+        return (await handle.describe()).typed_search_attributes.get(sa.RULES_LEVEL)
+
+    await eventually_async(level, NEWEST)
+    await handle.execute_update(Wf.withdraw, Withdraw(actor=CARE, reason="changed mind"))
+    await handle.result()
+    await record(handle, "rules_level_published")

@@ -52,6 +52,13 @@ class OfferView(Model):
     slots: list[SlotView]
 
 
+class AsOf(Model):
+    """A reader's clock: a snapshot's figures (compensation owed, days without service)
+    are counted to it, though the migration may not have woken since."""
+
+    at: datetime
+
+
 class Snapshot(Model):
     """Everything a person may need to know about one migration, derived from its state."""
 

@@ -8,8 +8,10 @@ which lines other technicians are working on.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domain.models import Role
-from domain.views import Snapshot
+from domain.views import AsOf, Snapshot
 from usecases import temporal
 from usecases.callers import Principal
 from usecases.errors import not_found
@@ -34,8 +36,12 @@ def in_scope(principal: Principal, snap: Snapshot) -> bool:
 
 
 async def snapshot(client: temporal.Client, migration_id: str) -> Snapshot:
-    """The whole truth about one migration, from the migration itself."""
-    return await temporal.query(client, LineMigrationWorkflow.snapshot, migration_id)
+    """The whole truth about one migration, from the migration itself, its figures counted
+    to this moment (an idle migration has not woken since its last step)."""
+    as_of = AsOf(at=datetime.now(UTC))
+    return await temporal.query_with(
+        client, LineMigrationWorkflow.snapshot_as_of, as_of, migration_id
+    )
 
 
 async def visible_snapshot(

@@ -35,7 +35,11 @@ from temporalio.common import (
 )
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.types import MethodAsyncSingleParam, MethodSyncOrAsyncNoParam
+from temporalio.types import (
+    MethodAsyncSingleParam,
+    MethodSyncOrAsyncNoParam,
+    MethodSyncOrAsyncSingleParam,
+)
 from temporalio.workflow import UpdateMethodMultiParam
 
 from domain.commands import RefusalKind
@@ -51,6 +55,7 @@ Status = WorkflowExecutionStatus
 # A typed workflow update, e.g. `LineMigrationWorkflow.confirm`: from command to answer.
 Update = UpdateMethodMultiParam[[Any, A], R]
 Query = MethodSyncOrAsyncNoParam[W, R]
+QueryWith = MethodSyncOrAsyncSingleParam[W, A, R]
 Run = MethodAsyncSingleParam[W, A, Any]
 
 REFUSALS = {
@@ -130,6 +135,14 @@ async def query(
     async with errors(workflow_id):
         return await client.get_workflow_handle(workflow_id, run_id=run_id).query(
             method, rpc_timeout=QUERY_TIMEOUT
+        )
+
+
+async def query_with(client: Client, method: QueryWith[W, A, R], arg: A, workflow_id: str) -> R:
+    """A query that takes its one typed input; 404 if the workflow does not exist."""
+    async with errors(workflow_id):
+        return await client.get_workflow_handle(workflow_id).query(
+            method, arg, rpc_timeout=QUERY_TIMEOUT
         )
 
 

@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import Rules
     from domain.tmf import events as order_events
     from domain.tmf.orders import OwnedOrder, owned_order
-    from domain.views import OfferView, Snapshot
+    from domain.views import AsOf, OfferView, Snapshot
     from domain.words import staff
     from workflows import effects, versions
     from workflows.visibility import Visibility
@@ -120,6 +120,12 @@ class LineMigrationWorkflow:
     def snapshot(self) -> Snapshot:
         """The whole truth, computed from state: no activity, nothing written to history."""
         return views.snapshot(self._state, workflow.now())
+
+    @workflow.query
+    def snapshot_as_of(self, asked: AsOf) -> Snapshot:
+        """The whole truth with its figures counted to the reader's clock (never before the
+        migration's own last instant): an idle migration's compensation still grows."""
+        return views.snapshot(self._state, max(asked.at, workflow.now()))
 
     @workflow.query
     def facts(self) -> Facts:

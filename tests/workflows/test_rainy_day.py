@@ -28,6 +28,7 @@ from domain.models import (
     Stage,
     VisitOutcome,
 )
+from domain.views import AsOf
 from tests.builders import CARE, LUCA, OPERATOR
 from tests.workflows.fakes import FakeSystems
 from tests.workflows.steps import book, confirm, eventually, record, start
@@ -169,3 +170,30 @@ async def test_a_broken_promise_is_told_to_the_customer_once(
     await book(env, handle)
     await handle.terminate("recorded")
     await record(handle, "customer_told_of_broken_promise")
+
+
+async def test_an_idle_migrations_figures_are_counted_to_the_readers_clock(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    """Withdrawn while the customer has no service, its ladder at the top: nothing wakes the
+    migration, yet what it owes grows by the day, and a reader sees it as of now."""
+    handle = await start(env, worker)
+    await end_without_service(handle, env, "withdrawn")
+    await eventually(lambda: systems.named("losing_operator.request_reinstatement"))
+    await env.sleep(timedelta(hours=33))  # restoration broken at 24 h, level 3 at 32 h
+
+    async def as_of_now() -> int:
+        at = AsOf(at=await env.get_current_time())
+        return (await handle.query(Wf.snapshot_as_of, at)).compensation.amount_cents
+
+    assert await as_of_now() == 2 * DAY
+    await env.sleep(timedelta(days=1))  # past a day boundary; no timer is due
+    stale = await handle.query(Wf.snapshot)
+    assert stale.compensation.amount_cents == 2 * DAY  # as of the migration's last step
+    assert await as_of_now() == 3 * DAY
+    await handle.execute_update(
+        Wf.confirm_service_restored,
+        ConfirmServiceRestored(actor=OPERATOR, how=RestoredHow.OLD_LINE_REINSTATED),
+    )
+    outcome = await handle.result()
+    assert outcome.compensation.amount_cents == 3 * DAY

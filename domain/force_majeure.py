@@ -11,7 +11,7 @@ from domain import promises
 from domain.calendar import Pause
 from domain.editing import append_timeline, draft_for
 from domain.models import Declaration, MigrationState
-from domain.words.staff import ts
+from domain.words.staff import at
 
 # The migration's signals, by name: the registry's activity signals migrations it finds in
 # visibility, without importing the workflow.
@@ -44,8 +44,8 @@ def declare(state: MigrationState, d: Declaration, now: datetime) -> MigrationSt
         moved = promises.with_pauses(draft, p, window, [*p.pauses, pause])
         draft.promises = [moved if q is p else q for q in draft.promises]
         stopped.append(p.id)
-    span = f"{ts(d.start)} to {ts(d.end)}"
-    detail = f"{d.declaration_id} in {d.area}, {span}: {d.reason}; clocks stopped: " + (
+    period = f"{at(draft, d.start)} to {at(draft, d.end)}"
+    detail = f"{d.declaration_id} in {d.area}, {period}: {d.reason}; clocks stopped: " + (
         ", ".join(stopped) or "none"
     )
     append_timeline(draft, now, "force_majeure_declared", None, detail)

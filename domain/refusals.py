@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.commands import Refusal, RefusalKind
 from domain.models import MigrationState, Stage
-from domain.words.staff import ts
+from domain.words.staff import at
 
 
 def conflict(reason: str) -> Refusal:
@@ -20,6 +20,8 @@ def closed_refusal(state: MigrationState) -> Refusal | None:
             return conflict(f"the migration failed: {state.outcome_reason}")
         case Stage.COMPLETED:
             released = state.line_released_at
-            return conflict(f"the migration was completed at {ts(released) if released else '?'}")
+            return conflict(
+                f"the migration was completed at {at(state, released) if released else '?'}"
+            )
         case Stage.PROPOSED | Stage.CONFIRMED | Stage.SCHEDULED | Stage.ACTIVATED:
             return None

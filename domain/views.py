@@ -216,7 +216,7 @@ def current_details(state: MigrationState) -> str:
     without = " · **customer without service**" if state.customer_without_service else ""
     return (
         f"**{state.stage.value}** · owner: {party or 'nobody'}"
-        f" · next deadline: {deadline.isoformat() if deadline else 'none'}"
+        f" · next deadline: {staff.at(state, deadline) if deadline else 'none'}"
         f" · escalation level {escalation_level(state)}{without}"
         f"\n\nNext step: {staff.next_step(state)}"
     )

@@ -10,12 +10,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
 from domain.figures import DEFINITIONS, GroupBy, month_period, report
+from domain.words.figures import figure_label, figure_value
 from reporting import store
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=select_autoescape(),
 )
+TEMPLATES.filters["figure_label"] = figure_label
+TEMPLATES.globals["figure_value"] = figure_value
 
 
 def make(engine: Engine, month: str) -> datetime:

@@ -48,7 +48,6 @@ PRODUCT = (
 )
 # Helpers that once had two homes; each must keep exactly one.
 ONE_HOME = {
-    "ts": "domain/words/staff.py",
     "when": "domain/words/staff.py",
     "due_of": "domain/promises.py",
     "conflict": "domain/refusals.py",

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from activities.messages import MonthlyJob, MonthlyMade
 from domain.figures import ChartData, GroupBy, Report, chart_data, report
+from domain.words.figures import figure_label, figure_value
 from reporting import store
 from settings import Settings
 from usecases import temporal
@@ -49,13 +50,15 @@ async def _rows(engine: Engine, since: datetime, until: datetime) -> dict[str, l
 
 
 def as_csv(made: Report) -> str:
-    """One row per group and figure."""
+    """One row per group and figure: the machine's name and number, then both in words."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["group", "figure", "value"])
+    writer.writerow(["group", "figure", "value", "figure in words", "value in words"])
     for group in made.groups:
         for name, value in group.figures.items():
-            writer.writerow([group.group, name, "" if value is None else value])
+            shown = figure_value(name, value)
+            row = [group.group, name, "" if value is None else value, figure_label(name), shown]
+            writer.writerow(row)
     return out.getvalue()
 
 

@@ -43,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.rules import Rules
     from domain.tmf.events import OrderEvent
     from domain.tmf.hub import ANNOUNCE_ACTIVITY
+    from domain.words.staff import span, zone_of
 
 # One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
 # with a crashed worker waits before it is retried elsewhere.
@@ -113,7 +114,7 @@ async def book_visit(state: MigrationState, cmd: BookVisit, revision: int) -> st
     )
     summary = _with_key(
         f"{'Book' if revision == 1 else 'Move or rebook'} the visit for technician "
-        f"{cmd.technician_id}: {cmd.window_start.isoformat()} to {cmd.window_end.isoformat()}",
+        f"{cmd.technician_id}: {span(cmd.window_start, cmd.window_end, zone_of(state))}",
         key,
     )
     if not Rules(state.rules).books_from_slots:
@@ -143,7 +144,7 @@ async def search_slots(state: MigrationState, count: int, now: datetime) -> Slot
     return await workflow.execute_activity_method(
         FieldService.search_slots,
         search,
-        summary=f"Search {count} free slots in area {area} from {first.isoformat()}",
+        summary=f"Search {count} free slots in area {area} from {first:%a} {first.day} {first:%b}",
         **BOOKING_CALL,
     )
 
@@ -164,7 +165,7 @@ async def reserve_slot(state: MigrationState, slot: Slot, revision: int) -> Book
         reservation,
         summary=_with_key(
             f"{'Book' if revision == 1 else 'Move or rebook'} the visit into slot "
-            f"{slot.slot_id}: {slot.start.isoformat()} to {slot.end.isoformat()}",
+            f"{slot.slot_id}: {span(slot.start, slot.end, zone_of(state))}",
             key,
         ),
         **BOOKING_CALL,

@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import RefusalKind
     from domain.force_majeure import FAN_OUT_ACTIVITY
     from domain.models import Declaration, Model
+    from domain.words.staff import when
 
 REGISTRY_ID = "force-majeure-registry"
 # Listing an area's migrations and signalling each: minutes for thousands of them.
@@ -126,6 +127,6 @@ class ForceMajeureRegistry:
             )
         if found.revoked_at is not None:
             raise ApplicationError(
-                f"{cmd.declaration_id} was already revoked at {found.revoked_at.isoformat()}",
+                f"{cmd.declaration_id} was already revoked at {when(found.revoked_at)}",
                 type=RefusalKind.CONFLICT.value,
             )

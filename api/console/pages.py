@@ -16,6 +16,7 @@ from api.auth import Principal
 from api.console import session
 from api.console.actions import perform
 from domain.models import FailureReason, Role
+from domain.words.figures import figure_label, figure_value
 from domain.words.staff import clock, when
 from usecases import migrations, worklists
 from usecases.errors import Refused
@@ -24,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["when"] = lambda t, zone=None: when(t, zone) if t else "—"
 templates.env.filters["clock"] = clock
+templates.env.filters["figure_label"] = figure_label
+templates.env.globals["figure_value"] = figure_value
 router = APIRouter(prefix="/console", include_in_schema=False)
 # Who sees the customer's personal data on a migration page (a gateway never does).
 SEES_CUSTOMER = frozenset(Role) - {Role.OPERATOR}

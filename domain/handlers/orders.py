@@ -33,4 +33,4 @@ def change_start(draft: MigrationState, cmd: ChangeRequestedStart, now: datetime
 
 
 def _day(day: date | None) -> str:
-    return day.isoformat() if day is not None else "as soon as possible"
+    return f"{day:%a} {day.day} {day:%b}" if day is not None else "as soon as possible"

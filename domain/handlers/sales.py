@@ -11,12 +11,14 @@ from domain.handlers.ending import set_final_stage
 from domain.models import MigrationState, OrderCancellation, PromiseName, Stage
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
-from domain.words.staff import ts
+from domain.words.staff import at
 
 
 def refuse_confirm(state: MigrationState, cmd: Confirm) -> Refusal | None:
     if state.confirmed_at is not None:
-        return conflict(f"already confirmed by {state.confirmed_by} at {ts(state.confirmed_at)}")
+        return conflict(
+            f"already confirmed by {state.confirmed_by} at {at(state, state.confirmed_at)}"
+        )
     return closed_refusal(state)
 
 
@@ -39,7 +41,7 @@ def confirm(draft: MigrationState, cmd: Confirm, now: datetime) -> Decision:
 def refuse_withdraw(state: MigrationState, cmd: Withdraw) -> Refusal | None:
     if state.contract_effective_at is not None:
         return conflict(
-            f"the contract is effective since {ts(state.contract_effective_at)}: "
+            f"the contract is effective since {at(state, state.contract_effective_at)}: "
             "withdrawal is no longer possible"
         )
     return closed_refusal(state)

@@ -22,12 +22,14 @@ from domain.models import (
 )
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
-from domain.words.staff import ts
+from domain.words.staff import at
 
 
 def refuse_loss(state: MigrationState, cmd: ReportServiceLoss) -> Refusal | None:
     if state.customer_without_service and state.without_service_since is not None:
-        return conflict(f"already reported without service since {ts(state.without_service_since)}")
+        return conflict(
+            f"already reported without service since {at(state, state.without_service_since)}"
+        )
     return closed_refusal(state)
 
 
@@ -56,7 +58,9 @@ def lose_service(draft: MigrationState, cmd: ReportServiceLoss, now: datetime) -
     append_timeline(draft, now, "customer_without_service", cmd.actor, detail)
     alarm = escalation.incident("service_loss", Party.FIELD_TEAM, now)
     alarm = alarm.model_copy(
-        update={"summary": f"level 3: the customer has no service since {ts(now)} ({detail})"}
+        update={
+            "summary": f"level 3: the customer has no service since {at(draft, now)} ({detail})"
+        }
     )
     return Decision(state=draft, effects=[append_escalation(draft, alarm)])
 
@@ -89,5 +93,7 @@ def release_line(draft: MigrationState, cmd: ConfirmLineRelease, now: datetime) 
     draft.stage = Stage.COMPLETED
     draft.line_released_at = released = cmd.released_at or now
     draft.promises = promises.fulfil(draft.promises, PromiseName.CUT_OVER.value, now)
-    append_timeline(draft, now, "completed", cmd.actor, f"old line released at {ts(released)}")
+    append_timeline(
+        draft, now, "completed", cmd.actor, f"old line released at {at(draft, released)}"
+    )
     return Decision(state=draft)

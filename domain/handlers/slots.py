@@ -20,7 +20,7 @@ from domain.models import (
 )
 from domain.refusals import conflict
 from domain.rules import Rules
-from domain.words.staff import slot_label, ts
+from domain.words.staff import at, slot_label
 
 # How far ahead field service is asked for free slots.
 SEARCH_DAYS = 42
@@ -88,7 +88,7 @@ def too_late_to_move(state: MigrationState, actor: Actor, now: datetime) -> Refu
     if actor.role != CUSTOMER_ROLE or booked is None or booked.window_start - now >= notice:
         return None
     return conflict(
-        f"the appointment starts at {ts(booked.window_start)}, less than "
+        f"the appointment starts at {at(state, booked.window_start)}, less than "
         f"{in_words(notice)} from now: it can no longer be moved online"
     )
 
@@ -118,8 +118,9 @@ def _declined_earliest(
     stopped = promises.with_pauses(draft, p, window, [*p.pauses, pause])
     draft.promises = [stopped if q is p else q for q in draft.promises]
     detail = (
-        f"activation clock stopped from {ts(start)} to {ts(chosen)}: {DECLINED_EARLIEST}; "
-        f"the new line is now due by {ts(stopped.due_at)}"
+        f"activation clock stopped from {at(draft, start)} to {at(draft, chosen)}: "
+        f"{DECLINED_EARLIEST}; "
+        f"the new line is now due by {at(draft, stopped.due_at)}"
     )
     append_timeline(draft, now, "clock_stopped", None, detail)
 

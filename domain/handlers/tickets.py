@@ -17,7 +17,7 @@ from domain.commands import (
 from domain.editing import append_timeline
 from domain.models import MigrationState, Party, PromiseName, Ticket, TicketStatus
 from domain.refusals import closed_refusal, conflict
-from domain.words.staff import ts
+from domain.words.staff import at
 
 
 def refuse_open(state: MigrationState, cmd: OpenTicket) -> Refusal | None:
@@ -53,7 +53,7 @@ def refuse_acknowledge(state: MigrationState, cmd: AcknowledgeTicket) -> Refusal
         return Refusal(kind=RefusalKind.NOT_FOUND, reason=f"no ticket {cmd.ticket_id}")
     if ticket.acknowledged_at is not None:
         return conflict(
-            f"already acknowledged by {ticket.acknowledged_by} at {ts(ticket.acknowledged_at)}"
+            f"already acknowledged by {ticket.acknowledged_by} at {at(state, ticket.acknowledged_at)}"
         )
     return None
 

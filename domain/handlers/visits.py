@@ -34,7 +34,7 @@ from domain.models import (
 )
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
-from domain.words.staff import MISS_WORDS, ts
+from domain.words.staff import MISS_WORDS, at, span, zone_of
 
 REBOOKABLE = frozenset(
     {FailureReason.CUSTOMER_ABSENT, FailureReason.ACCESS_DENIED, FailureReason.TECHNICAL_PROBLEM}
@@ -101,9 +101,9 @@ def record_booking(draft: MigrationState, actor: Actor, booked: Booked, now: dat
         if Undo.CANCEL_VISIT not in draft.compensations:
             draft.compensations.append(Undo.CANCEL_VISIT)
         event = "visit_rebooked" if draft.missed_visits else "visit_booked"
-        detail = f"{ts(booked.window_start)} to {ts(booked.window_end)}"
+        detail = span(booked.window_start, booked.window_end, zone_of(draft))
     else:
-        detail = f"from {ts(old.window_start)} to {ts(booked.window_start)}"
+        detail = f"from {at(draft, old.window_start)} to {at(draft, booked.window_start)}"
         draft.promises = promises.replan(
             draft.promises,
             PromiseName.VISIT.value,
@@ -148,7 +148,7 @@ def refuse_report(state: MigrationState, cmd: ReportVisit) -> Refusal | None:
         last = state.missed_visits[-1] if state.missed_visits else None
         if state.stage is Stage.CONFIRMED and last is not None:
             return conflict(
-                f"the visit of {ts(last.appointment.window_start)} was recorded as "
+                f"the visit of {at(state, last.appointment.window_start)} was recorded as "
                 f"{MISS_WORDS[last.reason]}: dispatch must book a new one first"
             )
         return closed_refusal(state) or conflict(
@@ -225,8 +225,10 @@ def _restart_activation(draft: MigrationState, next_window: datetime) -> None:
     restarted = promises.restart_clock(draft, PromiseName.ACTIVATION, activation, until)
     if restarted is not draft.promises:
         draft.promises = restarted
-        due = ts(promises.due_of(restarted, PromiseName.ACTIVATION) or until)
-        detail = f"activation clock restarted at {ts(until)}; the new line is now due by {due}"
+        due = at(draft, promises.due_of(restarted, PromiseName.ACTIVATION) or until)
+        detail = (
+            f"activation clock restarted at {at(draft, until)}; the new line is now due by {due}"
+        )
         append_timeline(draft, until, "clock_restarted", None, detail)
 
 
@@ -247,7 +249,7 @@ def _rebook(
         )
         if stopped is not draft.promises:
             draft.promises = stopped
-            since = ts(appointment.window_start)
+            since = at(draft, appointment.window_start)
             detail = f"activation clock stopped since {since}: {MISS_WORDS[why]}"
             append_timeline(draft, now, "clock_stopped", by, detail)
     draft.appointment = None
@@ -256,7 +258,7 @@ def _rebook(
         draft, PromiseName.REBOOK, draft.request.policy.technician_contact, now
     )
     due = draft.promises[-1].due_at  # the rebooking promise just opened
-    detail = f"{MISS_WORDS[why]}; dispatch must rebook by {ts(due)}" + (
+    detail = f"{MISS_WORDS[why]}; dispatch must rebook by {at(draft, due)}" + (
         f" ({notes})" if notes else ""
     )
     append_timeline(draft, now, "visit_failed", by, detail)

@@ -43,11 +43,34 @@ PARTY_WORDS = {
 
 
 def when(t: datetime, zone: str | None = None) -> str:
-    """A moment as staff read it on a worklist or a console page: in the line's own zone,
-    named (UTC for migrations from before calendars)."""
-    if zone is None:
-        return t.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
-    return t.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M %Z")
+    """The one way a person reads a moment, wherever he reads it (a refusal, the timeline,
+    the next step, a worklist, the console, the Web UI's summaries): "Mon 7 Dec, 13:00" in
+    the line's zone; UTC, said so, for a line with no calendar (migrations from before
+    calendars). Machine fields keep ISO 8601 beside these words."""
+    local = t.astimezone(ZoneInfo(zone) if zone else UTC)
+    said = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    return said if zone else f"{said} UTC"
+
+
+def span(start: datetime, end: datetime, zone: str | None = None) -> str:
+    """A window: "Mon 7 Dec, 13:00–18:00" within a day, else both ends in full."""
+    tz = ZoneInfo(zone) if zone else UTC
+    if start.astimezone(tz).date() == end.astimezone(tz).date():
+        return f"{when(start, zone).removesuffix(' UTC')}–{clock(end, zone)}" + (
+            "" if zone else " UTC"
+        )
+    return f"{when(start, zone)} to {when(end, zone)}"
+
+
+def zone_of(state: MigrationState) -> str | None:
+    """The line's time zone (None: a migration from before calendars, read in UTC)."""
+    calendar = state.request.calendar
+    return calendar.time_zone if calendar else None
+
+
+def at(state: MigrationState, t: datetime) -> str:
+    """A moment of this migration, in its line's zone."""
+    return when(t, zone_of(state))
 
 
 def slot_label(start: datetime, end: datetime, zone: str | None = None) -> str:
@@ -68,7 +91,7 @@ def due_words(state: MigrationState, p: Promise) -> str:
     timestamp their records always had."""
     calendar = state.request.calendar
     if calendar is None:
-        return ts(p.due_at)
+        return at(state, p.due_at)
     local = p.due_at.astimezone(calendar.zone)
     said = f"{local:%H:%M} on {local:%A} {local.day} {local:%B} ({calendar.time_zone})"
     window = promises.window_of(state, p.name)
@@ -80,11 +103,6 @@ def due_words(state: MigrationState, p: Promise) -> str:
         reasons = ", ".join(dict.fromkeys(q.reason for q in p.pauses))
         said += f"; paused {days} day{'s' if days > 1 else ''}: {reasons}"
     return said
-
-
-def ts(t: datetime) -> str:
-    """A timestamp as staff read it in refusals, the timeline and the Web UI."""
-    return t.isoformat().replace("+00:00", "Z")
 
 
 def promise_words(state: MigrationState, p: Promise) -> str:
@@ -102,10 +120,13 @@ def promise_words(state: MigrationState, p: Promise) -> str:
         case PromiseName.VISIT:
             a = state.appointment
             who = f"technician {a.technician_id}" if a else "the technician"
-            start = f"{ts(a.window_start)} to " if a else "by "
-            return f"{who} visits the customer {start}{ts(p.due_at)} and reports the outcome"
+            visiting = (
+                span(a.window_start, p.due_at, zone_of(state)) if a else f"by {at(state, p.due_at)}"
+            )
+            return f"{who} visits the customer {visiting} and reports the outcome"
         case PromiseName.SERVICE_RESTORATION:
-            since = ts(state.without_service_since) if state.without_service_since else "?"
+            lost = state.without_service_since
+            since = at(state, lost) if lost else "?"
             how = (
                 f"{state.request.losing_operator} is asked to reinstate the old line; "
                 if state.reinstatement_requested
@@ -122,7 +143,7 @@ def promise_words(state: MigrationState, p: Promise) -> str:
             if stopped is not None:
                 return (
                     f"the contract's time for the new line is stopped since "
-                    f"{ts(stopped.start)}: {stopped.reason}"
+                    f"{at(state, stopped.start)}: {stopped.reason}"
                 )
             return f"the new line must be active by {by} (the contract's time)"
 
@@ -167,4 +188,4 @@ def timer_summary(state: MigrationState, due: datetime | None) -> str:
             parts.append(f"Promise {p.id}: {promise_words(state, p)}. If not kept: {then}")
         else:
             parts.append(f"Promise {p.id} still broken ({promise_words(state, p)}): {then}")
-    return "; ".join(parts) or f"next deadline {ts(due) if due else 'none'}"
+    return "; ".join(parts) or f"next deadline {at(state, due) if due else 'none'}"

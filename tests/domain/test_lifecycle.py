@@ -24,7 +24,7 @@ def test_second_confirmation_is_refused_naming_who_and_when() -> None:
     state = run(proposed(), Confirm(actor=SALES, channel="phone"), T0)
     refusal = lifecycle.refusal(state, Confirm(actor=SALES, channel="phone"))
     assert refusal is not None and refusal.kind is RefusalKind.CONFLICT
-    assert refusal.reason == "already confirmed by dario at 2026-11-02T10:14:00Z"
+    assert refusal.reason == "already confirmed by dario at Mon 2 Nov, 10:14 UTC"
 
 
 def test_withdrawal_after_activation_names_the_contract_date() -> None:
@@ -32,7 +32,7 @@ def test_withdrawal_after_activation_names_the_contract_date() -> None:
     refusal = lifecycle.refusal(state, Withdraw(actor=SALES, reason="x"))
     assert refusal is not None
     assert refusal.reason == (
-        "the contract is effective since 2026-11-02T11:14:00Z: withdrawal is no longer possible"
+        "the contract is effective since Mon 2 Nov, 11:14 UTC: withdrawal is no longer possible"
     )
 
 

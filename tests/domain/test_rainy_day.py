@@ -89,7 +89,7 @@ def test_a_fixable_failure_goes_back_to_dispatch(reason: FailureReason, owed: in
     assert rebook.owner is Party.DISPATCH and rebook.due_at == T0 + 2 * HOUR + 24 * HOUR
     assert views.owner(s).party is Party.DISPATCH
     assert (
-        "dispatch must rebook the visit by 2026-11-03T12:14:00Z" in views.snapshot(s, T0).next_step
+        "dispatch must rebook the visit by Tue 3 Nov, 12:14 UTC" in views.snapshot(s, T0).next_step
     )
     assert [e.kind for e in decision.effects] == [EffectKind.NOTIFY_VISIT_MISSED]
     assert compensation.total(s, T0 + 3 * HOUR).amount_cents == owed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -10,6 +11,8 @@ from pydantic import BaseModel
 from domain.models import Language, MissReason, Party, PromiseName, Stage
 from domain.words.customer import CATALOGUES, money
 from domain.words.en import EN
+from domain.words.figures import figure_label, figure_value
+from domain.words.staff import span, when
 
 
 def sentences(words: Any, prefix: str = "") -> dict[str, str]:
@@ -60,3 +63,25 @@ def test_translations_fill_in_the_same_facts() -> None:
 def test_amounts_read_as_each_language_writes_them() -> None:
     assert money(750, Language.IT) == "7,50 €"
     assert money(750, Language.EN) == "€7.50"
+
+
+def test_a_figure_is_named_in_words_and_money_said_in_its_currency() -> None:
+    assert figure_label("promises_kept.activation/gaining_operator") == (
+        "Promises kept: activation, gaining operator"
+    )
+    assert figure_label("escalations.2") == "Escalations: level 2"
+    assert figure_label("compensation_cents.visit/GBP") == "Compensation: visit"
+    assert figure_value("compensation_cents.visit/EUR", 3750) == "€37.50"
+    assert figure_value("compensation_cents.visit/GBP", 646) == "£6.46"
+    assert figure_value("activation_hours_p50", 26.5) == "26.5"
+    assert figure_value("promises_broken.visit/field_team", None) == "—"
+
+
+def test_a_moment_is_said_in_the_lines_zone_and_a_window_within_its_day() -> None:
+    start = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    assert when(start, "Europe/Rome") == "Mon 7 Dec, 13:00"
+    assert when(start) == "Mon 7 Dec, 12:00 UTC"
+    assert span(start, start + timedelta(hours=5), "Europe/Rome") == "Mon 7 Dec, 13:00–18:00"
+    assert span(start, start + timedelta(days=1), "Europe/London") == (
+        "Mon 7 Dec, 12:00 to Tue 8 Dec, 12:00"
+    )

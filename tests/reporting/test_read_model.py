@@ -113,7 +113,7 @@ def test_figures_group_by_operator_and_by_month_in_the_lines_zone(engine: Engine
     months = report(store.rows(engine, late, late + HOUR), late, late + HOUR, GroupBy.MONTH, late)
     assert [g.group for g in months.groups] == ["2026-11"]  # no calendar: UTC
     csv = as_csv(by_operator)
-    assert csv.splitlines()[0] == "group,figure,value"
+    assert csv.splitlines()[0] == "group,figure,value,figure in words,value in words"
     assert "telecom,migrations_started,1" in csv
 
 

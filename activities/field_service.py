@@ -21,7 +21,7 @@ from activities.messages import (
     WindowReservation,
 )
 from domain.commands import Booked
-from domain.models import Slot
+from domain.records import Slot
 
 
 class FieldService:

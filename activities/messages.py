@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from domain.models import Declaration, Slot
+from domain.models import Declaration
+from domain.records import Slot
 
 
 class ExternalCall(BaseModel):

@@ -3,24 +3,21 @@ update, who may do it, its REST route and its console form.
 
 The REST routes (`api/routes/actions.py`), the console (`api/console/actions.py`) and so the
 OpenAPI document all read `ACTIONS`; adding an action is one entry here plus its command's
-handler in `domain/handlers/`. `tests/api/test_actions.py` compares the table with the
+handler in `domain/handlers/` (`api/staff_action.py` holds what an entry is, and how both
+edges perform it). `tests/api/test_actions.py` compares the table with the
 domain's commands.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, get_type_hints
+from typing import Any
 
-from pydantic import BaseModel
-
+from api.staff_action import StaffAction
 from domain.commands import (
     AcknowledgeTicket,
     BookSlot,
     BookVisit,
-    Command,
     Confirm,
     ConfirmLineRelease,
     ConfirmServiceRestored,
@@ -32,12 +29,6 @@ from domain.commands import (
 )
 from domain.models import Role, Stage
 from domain.views import Snapshot
-from settings import Settings
-from usecases import actions, temporal
-from usecases.actions import Update
-from usecases.callers import Principal
-from usecases.fields import Body
-from usecases.idempotency import keyed
 from usecases.requests import (
     AcknowledgementIn,
     AppointmentIn,
@@ -53,71 +44,7 @@ from usecases.requests import (
 )
 from workflows.line_migration import LineMigrationWorkflow as Wf
 
-B = TypeVar("B", bound=Body)
-C = TypeVar("C", bound=Command)
-R = TypeVar("R", bound=BaseModel)
-
 BEFORE_ACTIVATION = frozenset({Stage.PROPOSED, Stage.CONFIRMED, Stage.SCHEDULED})
-PATH_PARAMETER = re.compile(r"{(\w+)}")
-
-
-@dataclass(frozen=True)
-class StaffAction(Generic[B, C, R]):
-    """One thing a person does to a migration, typed from request body to answer."""
-
-    # Part of every update id and request hash: renaming one would make a retried request
-    # look new. Never rename.
-    name: str
-    body: type[B]
-    command: type[C]
-    update: Update[C, R]
-    roles: frozenset[Role]
-    path: str  # under /migrations/{migration_id}; its other parameters go to the command
-    tags: tuple[str, ...]
-    doc: str  # the route's description in the OpenAPI document
-    form: str  # the console's form: /console/migrations/{id}/<form>, templates/forms/<form>.html
-    label: str  # the console's heading for the form
-    done: str  # what the console says once it worked
-    # When the console offers the form on a migration's page; None: beside each open ticket.
-    offered: Callable[[Snapshot], bool] | None
-    status_code: int = 200
-
-    @property
-    def path_parameters(self) -> tuple[str, ...]:
-        return tuple(PATH_PARAMETER.findall(self.path))
-
-    @property
-    def answer(self) -> type[R]:
-        """What the update answers, read from its own signature (the route's response model)."""
-        answer: type[R] = get_type_hints(self.update)["return"]
-        return answer
-
-
-async def perform(
-    action: StaffAction[B, C, R],
-    client: temporal.Client,
-    settings: Settings,
-    principal: Principal,
-    migration_id: str,
-    body: B,
-    path: dict[str, str],
-    key: str | None,
-) -> R:
-    """The action's use case, its Idempotency-Key bound to its caller and request the same
-    way whether it came through REST or a console form."""
-    bound = keyed(key, principal.subject, action.name, migration_id, [body, path])
-    return await actions.perform(
-        client,
-        settings,
-        principal,
-        migration_id,
-        action.name,
-        action.update,
-        action.command,
-        body,
-        path,
-        bound,
-    )
 
 
 def _stage_in(*stages: Stage) -> Callable[[Snapshot], bool]:

@@ -8,17 +8,15 @@ from enum import StrEnum
 from domain.models import (
     Actor,
     Declaration,
-    Escalation,
     FailureReason,
     MigrationRequest,
-    MigrationState,
     Model,
     Money,
     RestoredHow,
-    Slot,
     Stage,
     VisitOutcome,
 )
+from domain.records import Escalation, MigrationState, Slot
 
 
 class Command(Model):

@@ -10,13 +10,9 @@ import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from domain.models import (
-    MigrationState,
-    Money,
-    Promise,
-    PromiseName,
-)
+from domain.models import Money, PromiseName
 from domain.policy import MigrationPolicy
+from domain.records import MigrationState, Promise
 from domain.rules import Rules
 from domain.terms import (
     Accrued,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from domain.models import TERMINAL_STAGES, MigrationState
+from domain.models import TERMINAL_STAGES
+from domain.records import MigrationState
 
 Labels = tuple[tuple[str, str], ...]
 Series = tuple[str, Labels]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.commands import Command, Effect, EffectKind
-from domain.models import Actor, Escalation, MigrationState, TimelineEntry, Undo
+from domain.models import Actor, Undo
+from domain.records import Escalation, MigrationState, TimelineEntry
 
 UNDO_EFFECTS = {
     Undo.CANCEL_MIGRATION_ORDER: EffectKind.CANCEL_MIGRATION_ORDER,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.models import Escalation, Party, Promise, PromiseStatus
+from domain.models import Party, PromiseStatus
 from domain.promises import MAX_LEVEL
+from domain.records import Escalation, Promise
 
 
 def recipients(level: int, owner: Party) -> list[str]:

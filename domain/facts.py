@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from domain import compensation
 from domain.calendar import Pause, working_time_between
-from domain.models import MigrationState, Model, PromiseStatus, Stage
+from domain.models import Model, PromiseStatus, Stage
+from domain.records import MigrationState
 
 ENDED = {Stage.WITHDRAWN.value, Stage.FAILED.value}
 

@@ -10,7 +10,8 @@ from datetime import datetime
 from domain import promises
 from domain.calendar import Pause
 from domain.editing import append_timeline, draft_for
-from domain.models import Declaration, MigrationState
+from domain.models import Declaration
+from domain.records import MigrationState
 from domain.words.staff import at
 
 # The migration's signals, by name: the registry's activity signals migrations it finds in

@@ -17,14 +17,13 @@ from domain.models import (
     TERMINAL_STAGES,
     Actor,
     Declaration,
-    Escalation,
     MigrationRequest,
-    MigrationState,
     PromiseName,
     Stage,
     Undo,
 )
 from domain.promises import CUSTOMER_FACING
+from domain.records import Escalation, MigrationState
 from domain.rules import LEGACY_RULES, Rules
 from domain.words import messages, staff
 

@@ -6,15 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from domain.calendar import Pause, due_at, warning_at
-from domain.models import (
-    MigrationState,
-    Party,
-    Promise,
-    PromiseName,
-    PromiseStatus,
-    Replan,
-)
+from domain.models import Party, PromiseName, PromiseStatus
 from domain.policy import PromiseWindow
+from domain.records import MigrationState, Promise, Replan
 from domain.rules import Rules
 
 MAX_LEVEL = 3

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from domain.commands import Refusal, RefusalKind
-from domain.models import MigrationState, Stage
+from domain.models import Stage
+from domain.records import MigrationState
 from domain.words.staff import at
 
 

@@ -8,25 +8,18 @@ from pydantic import Field
 
 from domain import compensation, promises
 from domain.handlers import slots
-from domain.models import (
+from domain.models import Customer, Language, Line, Model, Money, OrderRef, Party, Stage
+from domain.promises import MAX_LEVEL
+from domain.records import (
     Appointment,
-    Customer,
     Escalation,
-    Language,
-    Line,
     MigrationState,
     MissedVisit,
-    Model,
-    Money,
-    OrderRef,
-    Party,
     Promise,
-    Stage,
     Ticket,
     TimelineEntry,
     VisitMove,
 )
-from domain.promises import MAX_LEVEL
 from domain.rules import Rules
 from domain.terms import Accrued
 from domain.words import staff

@@ -13,7 +13,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain import promises
-from domain.models import Model, PromiseName, Role, Stage, Ticket
+from domain.models import Model, PromiseName, Role, Stage
+from domain.records import Ticket
 from domain.views import Snapshot
 from domain.words.staff import MISS_WORDS, clock, when
 

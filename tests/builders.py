@@ -13,8 +13,9 @@ from typing import Any
 from domain import lifecycle
 from domain.calendar import Calendar
 from domain.commands import BookVisit, Command, Confirm
-from domain.models import Actor, Customer, Line, MigrationRequest, MigrationState, OrderRef
+from domain.models import Actor, Customer, Line, MigrationRequest, OrderRef
 from domain.policy import MigrationPolicy
+from domain.records import MigrationState
 from domain.rules import LEGACY_RULES, ORDER_EVENT_RULES
 
 T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)

@@ -89,6 +89,7 @@ def test_keyed_hashes_are_made_in_security_only() -> None:
 # Who may import `temporalio.client`, and why: one module makes every call.
 CLIENT_IMPORTERS = {
     "usecases/temporal.py": "every call to Temporal: start, update, query, list, count, ...",
+    "usecases/temporal_failures.py": "names the client's exceptions to answer them; calls nothing",
     "connection.py": "connects (the one way every process does)",
     "observability/tracing.py": "the tracing interceptor's base class",
 }

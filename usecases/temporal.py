@@ -7,8 +7,7 @@ talks to `temporalio.client` (a test and the lint keep it so)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -25,15 +24,13 @@ from temporalio.client import (
     WorkflowExecution,
     WorkflowExecutionDescription,
     WorkflowExecutionStatus,
-    WorkflowUpdateFailedError,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import (
     TypedSearchAttributes,
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.types import (
     MethodAsyncSingleParam,
@@ -42,8 +39,8 @@ from temporalio.types import (
 )
 from temporalio.workflow import UpdateMethodMultiParam
 
-from domain.commands import RefusalKind
-from usecases.errors import Refused, in_conflict, invalid, not_found, unavailable
+from usecases.errors import Refused, in_conflict
+from usecases.temporal_failures import errors
 
 __all__ = ["Client", "Listed", "Status"]  # what callers name in their own signatures
 
@@ -58,59 +55,10 @@ Query = MethodSyncOrAsyncNoParam[W, R]
 QueryWith = MethodSyncOrAsyncSingleParam[W, A, R]
 Run = MethodAsyncSingleParam[W, A, Any]
 
-REFUSALS = {
-    RefusalKind.CONFLICT.value: (409, "conflict"),
-    RefusalKind.NOT_FOUND.value: (404, "not_found"),
-    RefusalKind.FORBIDDEN.value: (403, "forbidden"),
-    RefusalKind.IDEMPOTENCY_MISMATCH.value: (422, "idempotency_key_reused"),
-}
 # A query waits for the workflow's pending task (seconds under a heavy load of new
 # migrations); one lost with a workflow evicted from the worker's cache as it closes must
 # not hold the caller forever: past this, 503, and a retry is answered at once.
 QUERY_TIMEOUT = timedelta(seconds=60)
-# The client's own deadline on a call ("Timeout expired") comes back as CANCELLED.
-UNAVAILABLE = {
-    RPCStatusCode.UNAVAILABLE,
-    RPCStatusCode.DEADLINE_EXCEEDED,
-    RPCStatusCode.CANCELLED,
-    RPCStatusCode.UNKNOWN,
-}
-UNREACHABLE = "Temporal is unreachable: retry later"
-
-
-@asynccontextmanager
-async def errors(workflow_id: str) -> AsyncIterator[None]:
-    """Temporal's failures as refusals; `workflow_id` names what was missing."""
-    try:
-        yield
-    except WorkflowUpdateFailedError as err:
-        cause = err.cause
-        if isinstance(cause, ApplicationError) and cause.type in REFUSALS:
-            status, code = REFUSALS[cause.type]
-            details = cause.details[0] if cause.details else None  # e.g. fresh slots
-            raise Refused(status, code, cause.message, details) from err
-        raise in_conflict(str(cause or err)) from err
-    except WorkflowUpdateRPCTimeoutOrCancelledError as err:
-        raise unavailable(
-            "no answer in time: retry with the same Idempotency-Key (it will not be done twice)"
-        ) from err
-    except RPCError as err:
-        if err.status is RPCStatusCode.NOT_FOUND:
-            raise not_found(f"no migration {workflow_id}") from err
-        if err.status is RPCStatusCode.FAILED_PRECONDITION:  # e.g. its task is failing
-            raise unavailable(
-                f"migration {workflow_id} cannot take requests right now: retry later "
-                f"({err.message})"
-            ) from err
-        if err.status is RPCStatusCode.INVALID_ARGUMENT:
-            raise invalid(err.message) from err
-        if err.status in UNAVAILABLE:
-            raise unavailable(UNREACHABLE) from err
-        raise
-    except RuntimeError as err:  # the client could not connect at all
-        if "connect" not in str(err).lower():
-            raise
-        raise unavailable(UNREACHABLE) from err
 
 
 @dataclass(frozen=True)

@@ -26,24 +26,16 @@ with workflow.unsafe.imports_passed_through():
         MandateRequest,
         OrderRef,
         Receipt,
-        SlotList,
-        SlotReservation,
-        SlotSearch,
         TicketForward,
-        VisitOrder,
-        WindowReservation,
     )
     from activities.notifications import Notifications
     from activities.payments import Payments
     from activities.reporting import ReadModel
-    from domain.commands import Booked, BookVisit, Effect, EffectKind
+    from domain.commands import Effect, EffectKind
     from domain.facts import facts_of
-    from domain.handlers import slots
-    from domain.models import Escalation, MigrationState, Slot
-    from domain.rules import Rules
+    from domain.records import Escalation, MigrationState
     from domain.tmf.events import OrderEvent
     from domain.tmf.hub import ANNOUNCE_ACTIVITY
-    from domain.words.staff import span, zone_of
 
 # One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
 # with a crashed worker waits before it is retried elsewhere.
@@ -54,13 +46,6 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 ESCALATION_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=500), maximum_interval=timedelta(seconds=10)
 )
-# Dispatch waits for the booking's answer: past this it gets an error and can try again.
-BOOKING_DEADLINE = timedelta(minutes=2)
-BOOKING_CALL: dict[str, Any] = {
-    "start_to_close_timeout": CALL_TIMEOUT,
-    "schedule_to_close_timeout": BOOKING_DEADLINE,
-    "retry_policy": RETRY,
-}
 
 
 async def more_holidays(state: MigrationState, years: tuple[int, int]) -> Holidays:
@@ -68,10 +53,10 @@ async def more_holidays(state: MigrationState, years: tuple[int, int]) -> Holida
     recorded in history: no side effect, so no idempotency key)."""
     calendar = state.request.calendar
     assert calendar is not None
-    span = CalendarSpan(country=calendar.country, subdivision=calendar.subdivision, years=years)
+    asked = CalendarSpan(country=calendar.country, subdivision=calendar.subdivision, years=years)
     return await workflow.execute_activity(
         extend_calendar,
-        span,
+        asked,
         start_to_close_timeout=CALL_TIMEOUT,
         retry_policy=RETRY,
         summary=f"Public holidays of {calendar.country} for {years[0]}-{years[1]}",
@@ -99,79 +84,6 @@ async def open_order(state: MigrationState) -> Receipt:
     )
 
 
-async def book_visit(state: MigrationState, cmd: BookVisit, revision: int) -> str:
-    """A manual booking; from the slot rules on it reserves the technician at field service
-    (refused if he is busy then). Field service's work order reference comes back."""
-    key = idempotency_key(state, f"visit-{revision}")
-    order = VisitOrder(
-        migration_id=state.migration_id,
-        idempotency_key=key,
-        technician_id=cmd.technician_id,
-        window_start=cmd.window_start,
-        window_end=cmd.window_end,
-        address=state.request.line.address,
-        revision=revision,
-    )
-    summary = _with_key(
-        f"{'Book' if revision == 1 else 'Move or rebook'} the visit for technician "
-        f"{cmd.technician_id}: {span(cmd.window_start, cmd.window_end, zone_of(state))}",
-        key,
-    )
-    if not Rules(state.rules).books_from_slots:
-        receipt: Receipt = await workflow.execute_activity_method(
-            FieldService.book_visit, order, summary=summary, **BOOKING_CALL
-        )
-        return receipt.reference
-    reservation = WindowReservation(**order.model_dump(), work_order=work_order(state))
-    booked: Booked = await workflow.execute_activity_method(
-        FieldService.reserve_window, reservation, summary=summary, **BOOKING_CALL
-    )
-    return booked.work_order_id
-
-
-async def search_slots(state: MigrationState, count: int, now: datetime) -> SlotList:
-    """Free slots in the line's area from the day asked for, on its working days only (a
-    read, recorded in history)."""
-    area = state.request.line.area
-    assert area is not None  # refused before: no area, no slots
-    first = slots.search_from(state, now)
-    search = SlotSearch(
-        area=area,
-        first_day=first,
-        count=count,
-        non_working=slots.non_working_dates(state.request.calendar, first, slots.SEARCH_DAYS),
-    )
-    return await workflow.execute_activity_method(
-        FieldService.search_slots,
-        search,
-        summary=f"Search {count} free slots in area {area} from {first:%a} {first.day} {first:%b}",
-        **BOOKING_CALL,
-    )
-
-
-async def reserve_slot(state: MigrationState, slot: Slot, revision: int) -> Booked:
-    """Hold and confirm one slot for this migration's work order; a retry is the same hold."""
-    key = idempotency_key(state, f"visit-{revision}-{slot.slot_id}")
-    reservation = SlotReservation(
-        migration_id=state.migration_id,
-        idempotency_key=key,
-        work_order=work_order(state),
-        slot_id=slot.slot_id,
-        address=state.request.line.address,
-        revision=revision,
-    )
-    return await workflow.execute_activity_method(
-        FieldService.reserve_slot,
-        reservation,
-        summary=_with_key(
-            f"{'Book' if revision == 1 else 'Move or rebook'} the visit into slot "
-            f"{slot.slot_id}: {span(slot.start, slot.end, zone_of(state))}",
-            key,
-        ),
-        **BOOKING_CALL,
-    )
-
-
 async def record_facts(state: MigrationState, now: datetime) -> None:
     """The migration's facts, as of now, into the report's read model (an upsert by run
     chain: a retry writes the same rows)."""
@@ -194,11 +106,6 @@ async def announce_order_events(events: list[OrderEvent]) -> None:
         retry_policy=RETRY,
         summary=f"Order events {events[0].sequence}–{events[-1].sequence}",
     )
-
-
-def work_order(state: MigrationState) -> str:
-    """Field service's work order: one per migration run chain, each booking a revision."""
-    return f"{state.migration_id}/{state.chain_id}"
 
 
 async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
@@ -285,7 +192,7 @@ async def _escalate(state: MigrationState, key: str, e: Escalation) -> Receipt:
         ),
         start_to_close_timeout=CALL_TIMEOUT,
         retry_policy=ESCALATION_RETRY,
-        summary=_with_key(
+        summary=with_key(
             f"Escalate {e.promise} to level {e.level}: notify {', '.join(e.recipients)}", key
         ),
     )
@@ -317,11 +224,11 @@ async def _call(
         arg,
         start_to_close_timeout=CALL_TIMEOUT,
         retry_policy=RETRY,
-        summary=_with_key(summary, arg.idempotency_key),
+        summary=with_key(summary, arg.idempotency_key),
     )
 
 
-def _with_key(summary: str, key: str) -> str:
+def with_key(summary: str, key: str) -> str:
     """The Web UI shows this beside the activity: the effect, and the key that makes it once."""
     return f"{summary} (idempotency key {key})"
 

@@ -14,51 +14,31 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from domain import calendar as calendars
-    from domain import force_majeure, lifecycle, views
+    from domain import lifecycle, views
     from domain.commands import (
-        AcknowledgeTicket,
-        BookSlot,
-        BookVisit,
-        ChangeRequestedStart,
-        Command,
-        Confirm,
-        ConfirmLineRelease,
-        ConfirmServiceRestored,
         Effect,
-        OfferSlots,
-        OpenTicket,
         Outcome,
-        ReportServiceLoss,
-        ReportVisit,
         StartMigration,
-        Withdraw,
     )
     from domain.editing import UNDO_EFFECTS
-    from domain.facts import Facts, facts_of
-    from domain.handlers import slots, visits
-    from domain.models import (
-        Declaration,
-        MigrationState,
-        Ticket,
-    )
+    from domain.records import MigrationState
     from domain.rules import Rules
     from domain.tmf import events as order_events
-    from domain.tmf.orders import OwnedOrder, owned_order
-    from domain.views import AsOf, OfferView, Snapshot
+    from domain.views import Snapshot
     from domain.words import staff
     from workflows import effects, versions
+    from workflows.migration_handlers import MigrationHandlers
     from workflows.visibility import Visibility
 
 UNDO_KINDS = frozenset(UNDO_EFFECTS.values())  # the saga's compensations
-WITHDRAWAL_WAITS_FOR_ORDER = "withdrawal-waits-for-order"  # histories before it replay as were
 
 
 @workflow.defn
-class LineMigrationWorkflow:
+class LineMigrationWorkflow(MigrationHandlers):
     @workflow.init
     def __init__(self, start: StartMigration) -> None:
         info = workflow.info()
@@ -114,214 +94,7 @@ class LineMigrationWorkflow:
             compensation=views.snapshot(s, workflow.now()).compensation,
         )
 
-    # --- reads ---------------------------------------------------------------------------
-
-    @workflow.query
-    def snapshot(self) -> Snapshot:
-        """The whole truth, computed from state: no activity, nothing written to history."""
-        return views.snapshot(self._state, workflow.now())
-
-    @workflow.query
-    def snapshot_as_of(self, asked: AsOf) -> Snapshot:
-        """The whole truth with its figures counted to the reader's clock (never before the
-        migration's own last instant): an idle migration's compensation still grows."""
-        return views.snapshot(self._state, max(asked.at, workflow.now()))
-
-    @workflow.query
-    def facts(self) -> Facts:
-        """What the promise-keeping report counts about this migration (a rebuild of the read
-        model asks every migration visibility holds, running or closed)."""
-        return facts_of(self._state, workflow.now())
-
-    @workflow.query
-    def product_order(self) -> OwnedOrder | None:
-        """The migration as the TMF622 product order that placed it (None: not placed so)."""
-        return owned_order(self._state)
-
-    # --- updates: each validator refuses before anything is written to history ------------
-
-    @workflow.update
-    async def confirm(self, cmd: Confirm) -> Snapshot:
-        return self._decide(cmd)
-
-    @confirm.validator
-    def _check_confirm(self, cmd: Confirm) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def withdraw(self, cmd: Withdraw) -> Snapshot:
-        # The order at the losing operator is opened first: a withdrawal arriving with the
-        # start must find it on the stack, or it would be left open at the losing operator.
-        if workflow.patched(WITHDRAWAL_WAITS_FOR_ORDER):
-            await workflow.wait_condition(lambda: self._order_settled)
-        async with self._lock:  # a booking in flight finishes first, so its undo is known
-            return self._decide(cmd)
-
-    @withdraw.validator
-    def _check_withdraw(self, cmd: Withdraw) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def book_visit(self, cmd: BookVisit) -> Snapshot:
-        """Book or move the visit; field service must accept before the migration records it."""
-        async with self._lock:
-            self._check(cmd)
-            revision = visits.next_visit_revision(self._state)
-            try:
-                work_order = await effects.book_visit(self._state, cmd, revision)
-            except ActivityError as err:
-                raise _no_answer(err) from err
-            accepted = cmd.model_copy(update={"work_order_id": work_order})
-            return self._decide(accepted)
-
-    @book_visit.validator
-    def _check_book_visit(self, cmd: BookVisit) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def offer_slots(self, cmd: OfferSlots) -> OfferView:
-        """Ask field service for free slots and record them, as offered (slot rules)."""
-        async with self._lock:
-            self._check(cmd)
-            return await self._offer(cmd)
-
-    @offer_slots.validator
-    def _check_offer_slots(self, cmd: OfferSlots) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def book_slot(self, cmd: BookSlot) -> Snapshot:
-        """Book or move the visit into a slot of the latest offer: field service holds and
-        confirms it first. A slot lost meanwhile is refused with a fresh offer."""
-        async with self._lock:
-            self._check_slot(cmd)
-            offer = self._state.slot_offer
-            slot = offer.slot(cmd.slot_id) if offer else None
-            assert offer is not None and slot is not None  # refused otherwise
-            revision = visits.next_visit_revision(self._state)
-            try:
-                booked = await effects.reserve_slot(self._state, slot, revision)
-            except ActivityError as err:
-                if not effects.is_refusal(err):
-                    raise _no_answer(err) from err
-                fresh = await self._offer(OfferSlots(actor=cmd.actor, count=len(offer.slots)))
-                raise ApplicationError(
-                    f"the slot {slot.slot_id} is no longer free ({effects.reason(err)}): "
-                    "choose one of the fresh slots",
-                    fresh.model_dump(mode="json"),
-                    type="conflict",
-                    non_retryable=True,
-                ) from err
-            return self._decide(cmd.model_copy(update={"booked": booked}))
-
-    @book_slot.validator
-    def _check_book_slot(self, cmd: BookSlot) -> None:
-        self._check_slot(cmd)
-
-    @workflow.update
-    async def report_visit(self, cmd: ReportVisit) -> Snapshot:
-        async with self._lock:
-            return self._decide(cmd)
-
-    @report_visit.validator
-    def _check_report_visit(self, cmd: ReportVisit) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def report_service_loss(self, cmd: ReportServiceLoss) -> Snapshot:
-        return self._decide(cmd)
-
-    @report_service_loss.validator
-    def _check_report_service_loss(self, cmd: ReportServiceLoss) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def confirm_service_restored(self, cmd: ConfirmServiceRestored) -> Snapshot:
-        return self._decide(cmd)
-
-    @confirm_service_restored.validator
-    def _check_confirm_service_restored(self, cmd: ConfirmServiceRestored) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def confirm_line_release(self, cmd: ConfirmLineRelease) -> Snapshot:
-        return self._decide(cmd)
-
-    @confirm_line_release.validator
-    def _check_confirm_line_release(self, cmd: ConfirmLineRelease) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def open_ticket(self, cmd: OpenTicket) -> Ticket:
-        self._decide(cmd)
-        return self._state.tickets[-1]
-
-    @open_ticket.validator
-    def _check_open_ticket(self, cmd: OpenTicket) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def acknowledge_ticket(self, cmd: AcknowledgeTicket) -> Ticket:
-        self._decide(cmd)
-        ticket = self._state.ticket(cmd.ticket_id)
-        assert ticket is not None  # the validator refused an unknown ticket
-        return ticket
-
-    @acknowledge_ticket.validator
-    def _check_acknowledge_ticket(self, cmd: AcknowledgeTicket) -> None:
-        self._check(cmd)
-
-    @workflow.update
-    async def change_requested_start(self, cmd: ChangeRequestedStart) -> Snapshot:
-        """A CRM moves the earliest day wanted for the visit, until the visit is booked."""
-        async with self._lock:
-            return self._decide(cmd)
-
-    @change_requested_start.validator
-    def _check_change_requested_start(self, cmd: ChangeRequestedStart) -> None:
-        self._check(cmd)
-
-    # --- signals: fire-and-forget facts from the force-majeure registry --------------------
-
-    @workflow.signal(name=force_majeure.DECLARE_SIGNAL)
-    def declare_force_majeure(self, d: Declaration) -> None:
-        """Force majeure in the line's area: its customer clocks stop for the overlap."""
-        if Rules(self._state.rules).counts_working_days:
-            self._commit(force_majeure.declare(self._state, d, workflow.now()), [])
-
-    @workflow.signal(name=force_majeure.REVOKE_SIGNAL)
-    def revoke_force_majeure(self, d: Declaration) -> None:
-        if Rules(self._state.rules).counts_working_days:
-            self._commit(force_majeure.revoke(self._state, d.declaration_id, workflow.now()), [])
-
     # --- internals -------------------------------------------------------------------------
-
-    def _check(self, cmd: Command) -> None:
-        refusal = lifecycle.refusal(self._state, cmd)
-        if refusal is not None:
-            raise ApplicationError(refusal.reason, type=refusal.kind.value, non_retryable=True)
-
-    def _check_slot(self, cmd: BookSlot) -> None:
-        """The command's own refusal, then whether the customer may still move it himself."""
-        self._check(cmd)
-        late = slots.too_late_to_move(self._state, cmd.actor, workflow.now())
-        if late is not None:
-            raise ApplicationError(late.reason, type=late.kind.value, non_retryable=True)
-
-    async def _offer(self, cmd: OfferSlots) -> OfferView:
-        try:
-            found = await effects.search_slots(self._state, cmd.count, workflow.now())
-        except ActivityError as err:
-            raise _no_answer(err, "offer slots") from err
-        self._decide(cmd.model_copy(update={"slots": found.slots}))
-        offer = views.offer_view(self._state)
-        assert offer is not None  # just recorded
-        return offer
-
-    def _decide(self, cmd: Command) -> Snapshot:
-        self._check(cmd)  # again: the state may have moved while this handler waited
-        decision = lifecycle.apply(self._state, cmd, workflow.now())
-        return self._commit(decision.state, decision.effects)
 
     def _commit(self, state: MigrationState, todo: list[Effect]) -> Snapshot:
         self._state = state
@@ -487,12 +260,3 @@ class LineMigrationWorkflow:
                 line_key=s.line_key, sales_agent=s.sales_agent, request=s.request, state=s
             )
         )
-
-
-def _no_answer(err: ActivityError, what: str = "book the visit") -> ApplicationError:
-    """Field service refused or never answered: the person asking gets a 409 in words."""
-    return ApplicationError(
-        f"field service did not {what}: {effects.reason(err)}",
-        type="conflict",
-        non_retryable=True,
-    )

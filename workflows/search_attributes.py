@@ -13,7 +13,8 @@ from temporalio.common import (
 )
 
 from domain import views
-from domain.models import MigrationState, OrderRef, Stage
+from domain.models import OrderRef, Stage
+from domain.records import MigrationState
 
 STAGE = SearchAttributeKey.for_keyword("MigrationStage")
 LOSING_OPERATOR = SearchAttributeKey.for_keyword("LosingOperator")

@@ -9,7 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain import counters, views
-    from domain.models import MigrationState
+    from domain.records import MigrationState
     from workflows import search_attributes as sa
 
 

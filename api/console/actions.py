@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import ValidationError
 
-from api.actions import BY_FORM, StaffAction
-from api.actions import perform as perform_action
+from api.actions import BY_FORM
 from api.auth import Principal
 from api.rate_limit import WriteLimiter
+from api.staff_action import StaffAction
+from api.staff_action import perform as perform_action
 from settings import Settings
 from usecases import temporal
 from usecases.errors import invalid

@@ -10,10 +10,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from api.actions import ACTIONS, StaffAction, perform
+from api.actions import ACTIONS
 from api.auth import Principal, Role
 from api.deps import ClientDep, IdempotencyKey, SettingsDep, writing
 from api.schemas import ERROR_RESPONSES
+from api.staff_action import StaffAction, perform
 from settings import Settings
 from usecases import temporal
 

@@ -31,7 +31,7 @@ from domain.commands import (
     Withdraw,
 )
 from domain.handlers import orders, sales, service, slots, tickets, visits
-from domain.models import MigrationState
+from domain.records import MigrationState
 
 C = TypeVar("C", bound=Command)
 

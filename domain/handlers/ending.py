@@ -7,7 +7,8 @@ from datetime import datetime
 from domain import promises
 from domain.commands import Effect, EffectKind
 from domain.editing import append_timeline, pop_compensations
-from domain.models import Actor, MigrationState, PromiseName, Stage
+from domain.models import Actor, PromiseName, Stage
+from domain.records import MigrationState
 from domain.rules import Rules
 
 STILL_OWED_AFTER_THE_END = frozenset({PromiseName.SERVICE_RESTORATION})

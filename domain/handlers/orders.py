@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from domain.commands import ChangeRequestedStart, Decision, Refusal
 from domain.editing import append_timeline
-from domain.models import MigrationState, Stage
+from domain.models import Stage
+from domain.records import MigrationState
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
 

@@ -8,7 +8,8 @@ from domain import promises
 from domain.commands import Confirm, Decision, Effect, EffectKind, Refusal, Withdraw
 from domain.editing import append_timeline
 from domain.handlers.ending import set_final_stage
-from domain.models import MigrationState, OrderCancellation, PromiseName, Stage
+from domain.models import OrderCancellation, PromiseName, Stage
+from domain.records import MigrationState
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
 from domain.words.staff import at

@@ -13,13 +13,8 @@ from domain.commands import (
     ReportServiceLoss,
 )
 from domain.editing import append_escalation, append_timeline
-from domain.models import (
-    BEFORE_ACTIVATION,
-    MigrationState,
-    Party,
-    PromiseName,
-    Stage,
-)
+from domain.models import BEFORE_ACTIVATION, Party, PromiseName, Stage
+from domain.records import MigrationState
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
 from domain.words.staff import at

@@ -11,13 +11,8 @@ from domain.calendar import Calendar, Pause, in_words
 from domain.commands import BookSlot, Decision, OfferSlots, Refusal
 from domain.editing import append_timeline
 from domain.handlers.visits import record_booking, refuse_unbookable
-from domain.models import (
-    CUSTOMER_ROLE,
-    Actor,
-    MigrationState,
-    PromiseName,
-    SlotOffer,
-)
+from domain.models import CUSTOMER_ROLE, Actor, PromiseName
+from domain.records import MigrationState, SlotOffer
 from domain.refusals import conflict
 from domain.rules import Rules
 from domain.words.staff import at, slot_label

@@ -15,7 +15,8 @@ from domain.commands import (
     RefusalKind,
 )
 from domain.editing import append_timeline
-from domain.models import MigrationState, Party, PromiseName, Ticket, TicketStatus
+from domain.models import Party, PromiseName, TicketStatus
+from domain.records import MigrationState, Ticket
 from domain.refusals import closed_refusal, conflict
 from domain.words.staff import at
 

@@ -21,17 +21,14 @@ from domain.handlers.ending import set_final_stage
 from domain.models import (
     CUSTOMER_ROLE,
     Actor,
-    Appointment,
     FailureReason,
-    MigrationState,
-    MissedVisit,
     MissReason,
     PromiseName,
     Stage,
     Undo,
-    VisitMove,
     VisitOutcome,
 )
+from domain.records import Appointment, MigrationState, MissedVisit, VisitMove
 from domain.refusals import closed_refusal, conflict
 from domain.rules import Rules
 from domain.words.staff import MISS_WORDS, at, span, zone_of

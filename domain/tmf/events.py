@@ -7,7 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from domain.models import MigrationState, Model
+from domain.models import Model
+from domain.records import MigrationState
 from domain.rules import Rules
 from domain.tmf.models import Event, EventType, ProductOrder, ProductOrderState
 from domain.tmf.orders import cancellation_task, product_order

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from domain.models import MigrationState, Model, Promise, Stage, TimelineEntry
+from domain.models import Model, Stage
+from domain.records import MigrationState, Promise, TimelineEntry
 from domain.tmf.models import (
     BASE_PATH,
     ORDER_TYPE,

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from domain import compensation, promises
 from domain.commands import Effect, EffectKind
-from domain.models import MigrationState, PromiseName
+from domain.models import PromiseName
+from domain.records import MigrationState
 from domain.words import customer
 from domain.words.customer import Voice
 

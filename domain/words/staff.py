@@ -12,15 +12,8 @@ from zoneinfo import ZoneInfo
 
 from domain import promises
 from domain.calendar import in_words
-from domain.models import (
-    Escalation,
-    MigrationState,
-    MissReason,
-    Party,
-    Promise,
-    PromiseName,
-    Stage,
-)
+from domain.models import MissReason, Party, PromiseName, Stage
+from domain.records import Escalation, MigrationState, Promise
 
 MIDDAY = 13  # a slot starting before this local hour is a morning's
 MISS_WORDS = {

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.calendar import Pause
-from domain.models import Language, Model, Promise, PromiseName, PromiseStatus, Stage
+from domain.models import Language, Model, PromiseName, PromiseStatus, Stage
 from domain.promises import CUSTOMER_FACING
+from domain.records import Promise
 from domain.terms import Accrued
 from domain.views import Snapshot
 from domain.words import customer

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from domain import compensation, lifecycle, promises, views
 from domain.calendar import Calendar, WorkingDays
 from domain.commands import BookVisit, Confirm, ReportVisit
-from domain.models import FailureReason, MigrationState, PromiseName, VisitOutcome
+from domain.models import FailureReason, PromiseName, VisitOutcome
+from domain.records import MigrationState
 from domain.rules import CALENDAR_RULES
 from domain.words.status_page import view
 from tests.builders import DISPATCH, LUCA, SALES, make_request, run

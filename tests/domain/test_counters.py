@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from domain import counters, lifecycle
 from domain.commands import Confirm, ReportServiceLoss, ReportVisit, Withdraw
-from domain.models import MigrationState, VisitOutcome
+from domain.models import VisitOutcome
+from domain.records import MigrationState
 from tests.builders import LUCA, SALES, T0, proposed, run, scheduled
 
 HOUR = timedelta(hours=1)

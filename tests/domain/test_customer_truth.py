@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from domain import lifecycle, views
 from domain.commands import BookVisit, Confirm, Effect, EffectKind, ReportServiceLoss, Withdraw
-from domain.models import Actor, Language, MigrationState
+from domain.models import Actor, Language
+from domain.records import MigrationState
 from domain.rules import CUSTOMER_NOTICE_RULES
 from domain.words.status_page import view
 from tests.builders import HOUR, SALES, T0, make_request, run

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from domain import force_majeure, lifecycle, promises
 from domain.calendar import Calendar
 from domain.commands import Confirm
-from domain.models import Declaration, MigrationState, PromiseName
+from domain.models import Declaration, PromiseName
+from domain.records import MigrationState
 from domain.rules import CALENDAR_RULES
 from tests.builders import SALES, make_request, run
 

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import escalation, promises
-from domain.models import Promise, PromiseName, PromiseStatus
+from domain.models import PromiseName, PromiseStatus
+from domain.records import Promise
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 INTERVAL = timedelta(hours=4)

@@ -16,7 +16,8 @@ from domain.commands import (
     ReportVisit,
     Withdraw,
 )
-from domain.models import MigrationState, Party, Stage, VisitOutcome
+from domain.models import Party, Stage, VisitOutcome
+from domain.records import MigrationState
 from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 
 

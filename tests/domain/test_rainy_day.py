@@ -28,7 +28,6 @@ from domain.handlers import HANDLERS
 from domain.models import (
     Actor,
     FailureReason,
-    MigrationState,
     MissReason,
     Party,
     PromiseName,
@@ -37,6 +36,7 @@ from domain.models import (
     Stage,
     VisitOutcome,
 )
+from domain.records import MigrationState
 from domain.rules import RAINY_DAY_RULES
 from tests.builders import HOUR, LUCA, SALES, T0, proposed, run, scheduled
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from domain import lifecycle
 from domain.commands import BookSlot, Confirm, OfferSlots
 from domain.handlers import slots
-from domain.models import CUSTOMER_ROLE, Actor, Slot
+from domain.models import CUSTOMER_ROLE, Actor
+from domain.records import Slot
 from domain.rules import CALENDAR_RULES, SLOT_RULES
 from tests.builders import DISPATCH, HOUR, SALES, T0, proposed, run, scheduled
 from usecases.calendars import resolve

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from domain import lifecycle, views, worklist
 from domain.commands import BookVisit, Confirm, OpenTicket, ReportServiceLoss, ReportVisit
-from domain.models import MigrationState, Role, VisitOutcome
+from domain.models import Role, VisitOutcome
+from domain.records import MigrationState
 from domain.rules import RAINY_DAY_RULES
 from domain.views import Snapshot
 from domain.worklist import Action, Caller, in_order, items_for

@@ -14,7 +14,8 @@ from sqlalchemy import Engine, create_engine, text
 from domain.commands import ConfirmLineRelease, OpenTicket, ReportVisit, Withdraw
 from domain.facts import Facts, facts_of
 from domain.figures import DEFINITIONS, GroupBy, percentile, report
-from domain.models import MigrationState, VisitOutcome
+from domain.models import VisitOutcome
+from domain.records import MigrationState
 from domain.rules import CALENDAR_RULES
 from reporting import store
 from tests.builders import CARE, HOUR, LUCA, OPERATOR, T0, proposed, run, scheduled

@@ -23,7 +23,6 @@ from domain.tmf.models import (
     RelatedPlace,
     TaskState,
 )
-from domain.words.staff import when
 
 # The state mapping the README documents: a migration's stage as an order's state.
 STATES: dict[Stage, ProductOrderState] = {
@@ -186,7 +185,8 @@ def jeopardy_alerts(p: Promise) -> list[JeopardyAlert]:
             id=ident,
             name=p.name.value,
             jeopardy_type=kind,
-            message=f"promise {p.name.value} (due {when(p.due_at)}) {words}",
+            # The message running orders already told: changing it would tell every alert again.
+            message=f"promise {p.name.value} (due {p.due_at.isoformat()}) {words}",
             alert_date=at,
             type="ProductOrderJeopardyAlert",
         )

@@ -153,7 +153,9 @@ class OrderRef(Model):
     crm: str  # the CRM's subject: it alone sees the order
     external_id: str | None = None  # the CRM's own order number
     customer_id: str  # the CRM's customer id (the order's related party)
-    base_url: str  # the API's public address when placed: the order's links start with it
+    # The API's public address when placed, kept by orders placed before the edges rendered
+    # them (rules 7: their events still carry it); newer orders hold no URL.
+    base_url: str | None = None
 
 
 class OrderCancellation(Model):

@@ -11,8 +11,9 @@ from uuid import uuid4
 
 from domain.commands import ChangeRequestedStart, Withdraw
 from domain.models import OrderRef, Stage
+from domain.tmf.facts import OrderFacts, parts
 from domain.tmf.models import ProductOrderState
-from domain.tmf.orders import STATES, OwnedOrder, parts
+from domain.tmf.orders import STATES
 from settings import Settings
 from usecases import migrations, temporal
 from usecases import visibility as v
@@ -37,7 +38,7 @@ async def place(
     body: MigrationIn,
     ref: OrderRef,
     bound: Keyed | None,
-) -> OwnedOrder:
+) -> OrderFacts:
     """Place a migration for the CRM. Its `externalId` is its key: the same body answers
     the same order, another body is a conflict, and never a second migration."""
     try:
@@ -46,10 +47,10 @@ async def place(
         if refused.code == "idempotency_key_reused":
             raise in_conflict("this externalId was already used with a different order") from None
         raise
-    owned = await _query(client, snap.migration_id, None)
-    if owned is None or owned.crm != principal.subject:  # this line's migration is not ours
+    facts = await _query(client, snap.migration_id, None)
+    if facts is None or facts.ref.crm != principal.subject:  # this line's migration is not ours
         raise in_conflict("a migration is already running for this line")
-    return owned
+    return facts
 
 
 async def listing(
@@ -59,7 +60,7 @@ async def listing(
     limit: int,
     state: ProductOrderState | None,
     external_id: str | None,
-) -> tuple[list[OwnedOrder], int]:
+) -> tuple[list[OrderFacts], int]:
     """One page of the CRM's orders, newest first, and how many there are in all."""
     clauses = [
         v.where(v.EXECUTION_STATUS, "ContinuedAsNew", "!="),
@@ -77,15 +78,15 @@ async def listing(
     return [o for o in found if o is not None], total
 
 
-async def find(client: temporal.Client, order_id: str, principal: Principal) -> OwnedOrder:
+async def find(client: temporal.Client, order_id: str, principal: Principal) -> OrderFacts:
     """The order with this id if this CRM owns it; 404 otherwise (another CRM's included)."""
-    owned, _ = await _located(client, order_id, principal)
-    return owned
+    facts, _ = await _located(client, order_id, principal)
+    return facts
 
 
 async def amend_requested_start(
     client: temporal.Client, order_id: str, principal: Principal, wanted: date | None
-) -> OwnedOrder:
+) -> OrderFacts:
     """Move the day the customer wants the technician from (None: as soon as possible);
     refused in words once the visit is booked."""
     _, newest = await _located(client, order_id, principal)
@@ -105,13 +106,13 @@ async def amend_requested_start(
 
 async def cancel(
     client: temporal.Client, order_id: str, principal: Principal, reason: str
-) -> tuple[OwnedOrder, str | None, str]:
+) -> tuple[OrderFacts, str | None, str]:
     """Withdraw the order's migration: the order as it then is, the refusal in words when
     it is too late (the contract effective, the order closed), and the cancellation's id.
     An order already cancelled by a task answers that task again."""
-    owned, newest = await _located(client, order_id, principal)
-    if owned.cancellation is not None:
-        return owned, None, owned.cancellation.id
+    facts, newest = await _located(client, order_id, principal)
+    if facts.cancellation is not None:
+        return facts, None, facts.cancellation.id
     cid = uuid4().hex
     cmd = Withdraw(actor=principal.actor, reason=reason, cancellation_id=cid)
     refusal = None if newest else "the order is closed"
@@ -125,13 +126,13 @@ async def cancel(
                 raise
             refusal = refused.message
     if refusal is None:
-        owned = await find(client, order_id, principal)
-    return owned, refusal, cid
+        facts = await find(client, order_id, principal)
+    return facts, refusal, cid
 
 
 async def _located(
     client: temporal.Client, order_id: str, principal: Principal
-) -> tuple[OwnedOrder, bool]:
+) -> tuple[OrderFacts, bool]:
     """`find`'s order, and whether it is its line's newest run chain (the one a command
     reaches): an earlier order of a line migrated again is closed."""
     ids = parts(order_id)
@@ -139,18 +140,18 @@ async def _located(
     if ids is None or not MIGRATION_ID.match(ids[0]) or not CHAIN_ID.match(ids[1]):
         raise missing
     migration_id, chain_id = ids
-    owned = await _query(client, migration_id, None)
-    newest = owned is not None and owned.order.id == order_id
+    facts = await _query(client, migration_id, None)
+    newest = facts is not None and facts.order_id == order_id
     if not newest:  # the line was migrated again since
-        owned = await _earlier(client, migration_id, chain_id, order_id)
-    if owned is None or owned.crm != principal.subject:
+        facts = await _earlier(client, migration_id, chain_id, order_id)
+    if facts is None or facts.ref.crm != principal.subject:
         raise missing
-    return owned, newest
+    return facts, newest
 
 
 async def _earlier(
     client: temporal.Client, migration_id: str, chain_id: str, order_id: str
-) -> OwnedOrder | None:
+) -> OrderFacts | None:
     """An earlier order of the same line: the chain's first run, or (if that run continued
     as new) the chain's last, found among the line's closed runs."""
     try:
@@ -167,17 +168,17 @@ async def _earlier(
         v.where(v.WORKFLOW_ID, migration_id), v.where(v.EXECUTION_STATUS, "ContinuedAsNew", "!=")
     )
     for closed in await temporal.listed(client, query):
-        owned = await _query(client, migration_id, closed.run_id)
-        if owned is not None and owned.order.id == order_id:
-            return owned
+        facts = await _query(client, migration_id, closed.run_id)
+        if facts is not None and facts.order_id == order_id:
+            return facts
     return None
 
 
 async def _query(
     client: temporal.Client, migration_id: str, run_id: str | None
-) -> OwnedOrder | None:
+) -> OrderFacts | None:
     return await temporal.query_or_none(
-        client, LineMigrationWorkflow.product_order, migration_id, run_id
+        client, LineMigrationWorkflow.order_facts, migration_id, run_id
     )
 
 

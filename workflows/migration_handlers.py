@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import Declaration
     from domain.records import MigrationState, Ticket
     from domain.rules import Rules
+    from domain.tmf.facts import OrderFacts, order_facts
     from domain.tmf.orders import OwnedOrder, owned_order
     from domain.views import AsOf, OfferView, Snapshot
     from workflows import booking, effects
@@ -98,6 +99,12 @@ class MigrationHandlers:
         """What the promise-keeping report counts about this migration (a rebuild of the read
         model asks every migration visibility holds, running or closed)."""
         return facts_of(self._state, workflow.now())
+
+    @workflow.query
+    def order_facts(self) -> OrderFacts | None:
+        """The migration as the product order that placed it, in neutral facts (None: not
+        placed so); the edges render TMF622 from them."""
+        return order_facts(self._state)
 
     @workflow.query
     def product_order(self) -> OwnedOrder | None:

@@ -13,6 +13,7 @@ from api.schemas import TMF_ERRORS
 from api.tmf import translate
 from api.tmf.callers import CrmReading, CrmWriting
 from domain.models import OrderRef
+from domain.tmf.facts import OrderFacts
 from domain.tmf.models import (
     BASE_PATH,
     EXTERNAL_ID,
@@ -27,6 +28,8 @@ from domain.tmf.models import (
     Ref,
     TaskState,
 )
+from domain.tmf.orders import cancellation_of, product_order_of
+from settings import Settings
 from usecases import orders
 from usecases.errors import in_conflict
 from usecases.idempotency import keyed
@@ -60,13 +63,14 @@ async def create_product_order(
         base_url=settings.public_url,
     )
     bound = keyed(order.external_id, principal.subject, "tmf-order", "productOrder", order.wire())
-    owned = await orders.place(client, settings, principal, migration, ref, bound)
-    return JSONResponse(owned.order.wire(), status_code=201)
+    facts = await orders.place(client, settings, principal, migration, ref, bound)
+    return JSONResponse(_order(facts, settings).wire(), status_code=201)
 
 
 @router.get("/productOrder", response_model=list[ProductOrderFields])
 async def list_product_orders(
     client: ClientDep,
+    settings: SettingsDep,
     principal: CrmReading,
     fields: Annotated[str | None, Query(max_length=500)] = None,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
@@ -76,7 +80,7 @@ async def list_product_orders(
 ) -> JSONResponse:
     """This CRM's orders, newest first, from visibility; `X-Total-Count` counts them all."""
     found, total = await orders.listing(client, principal, offset, limit, state, external_id)
-    listed = [_selected(o.order, fields) for o in found]
+    listed = [_selected(_order(o, settings), fields) for o in found]
     headers = {"X-Total-Count": str(total), "X-Result-Count": str(len(listed))}
     return JSONResponse(listed, headers=headers)
 
@@ -85,17 +89,19 @@ async def list_product_orders(
 async def retrieve_product_order(
     id: str,
     client: ClientDep,
+    settings: SettingsDep,
     principal: CrmReading,
     fields: Annotated[str | None, Query(max_length=500)] = None,
 ) -> JSONResponse:
-    owned = await orders.find(client, id, principal)
-    return JSONResponse(_selected(owned.order, fields))
+    facts = await orders.find(client, id, principal)
+    return JSONResponse(_selected(_order(facts, settings), fields))
 
 
 @router.patch("/productOrder/{id}", response_model=ProductOrder)
 async def patch_product_order(
     id: str,
     client: ClientDep,
+    settings: SettingsDep,
     principal: CrmWriting,
     patch: Annotated[ProductOrderPatch, Body(media_type="application/merge-patch+json")],
 ) -> JSONResponse:
@@ -110,28 +116,29 @@ async def patch_product_order(
             f"{names} cannot change once ordered: only requestedStartDate may, until the visit is booked"
         )
     if "requested_start_date" not in patch.model_fields_set:  # an empty merge patch
-        return JSONResponse((await orders.find(client, id, principal)).order.wire())
+        return JSONResponse(_order(await orders.find(client, id, principal), settings).wire())
     wanted = patch.requested_start_date.date() if patch.requested_start_date else None
-    owned = await orders.amend_requested_start(client, id, principal, wanted)
-    return JSONResponse(owned.order.wire())
+    facts = await orders.amend_requested_start(client, id, principal, wanted)
+    return JSONResponse(_order(facts, settings).wire())
 
 
 @router.post("/cancelProductOrder", status_code=201, response_model=CancelProductOrder)
 async def cancel_product_order(
     task: CancelProductOrderCreate,
     client: ClientDep,
+    settings: SettingsDep,
     principal: CrmWriting,
 ) -> JSONResponse:
     """Withdraw the order's migration: `done`, or `terminatedWithError` with the reason in
     words when it is too late (the contract effective, the order closed)."""
-    owned, refusal, cid = await orders.cancel(
+    facts, refusal, cid = await orders.cancel(
         client, task.product_order.id, principal, task.cancellation_reason
     )
     if refusal is None:
-        done = owned.cancellation
+        done = cancellation_of(facts, settings.public_url)
         assert done is not None  # just recorded, or recorded by an earlier task
         return JSONResponse(done.wire(), status_code=201)
-    order = owned.order
+    order = _order(facts, settings)
     answer = CancelProductOrder(
         id=cid,
         type="LineMigrationCancelProductOrder",
@@ -150,6 +157,11 @@ async def order_schema() -> JSONResponse:
     """The JSON Schema our orders' `@schemaLocation` names: v4's ProductOrder with v5's
     `milestone` and `jeopardyAlert`."""
     return JSONResponse(ProductOrder.model_json_schema(by_alias=True))
+
+
+def _order(facts: OrderFacts, settings: Settings) -> ProductOrder:
+    """The order as TMF622 shows it, its links from this API's public address."""
+    return product_order_of(facts, settings.public_url)
 
 
 def _selected(order: ProductOrder, fields: str | None) -> dict[str, Any]:

@@ -1,11 +1,13 @@
-"""A migration seen as the TMF622 product order that placed it: pure, from its state."""
+"""A migration seen as the TMF622 product order that placed it, rendered from the order's
+neutral facts (`domain/tmf/facts.py`) with the public address of whoever renders it."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
 from domain.models import Model, Stage
-from domain.records import MigrationState, Promise, TimelineEntry
+from domain.records import MigrationState, Promise
+from domain.tmf.facts import MILESTONES, OrderFacts, order_facts
 from domain.tmf.models import (
     BASE_PATH,
     ORDER_TYPE,
@@ -34,22 +36,11 @@ STATES: dict[Stage, ProductOrderState] = {
     Stage.FAILED: ProductOrderState.FAILED,
     Stage.WITHDRAWN: ProductOrderState.CANCELLED,
 }
-# Timeline events that are milestones of the order, by the milestone's name.
-MILESTONES = {
-    "confirmed": "orderConfirmed",
-    "visit_booked": "visitScheduled",
-    "visit_moved": "visitRescheduled",
-    "visit_rebooked": "visitRescheduled",
-    "visit_failed": "visitFailed",
-    "activated": "serviceActivated",
-    "completed": "oldLineReleased",
-}
 ITEM_ID = "1"  # an order places one migration: one item
 CHARACTERISTICS = ("lineNumber", "migrationCode", "losingOperator", "customerPhone",
                    "customerEmail", "language", "area")  # fmt: skip
 ADDRESS_ROLE = "installationAddress"
 CUSTOMER_ROLE = "customer"
-SEPARATOR = "."  # an order's id: its migration's id and the run chain that is this order
 
 
 class OwnedOrder(Model):
@@ -61,26 +52,34 @@ class OwnedOrder(Model):
     cancellation: CancelProductOrder | None = None
 
 
-def owned_order(state: MigrationState) -> OwnedOrder | None:
-    ref = state.request.product_order
-    if ref is None:
-        return None
+def owned(facts: OrderFacts, base_url: str) -> OwnedOrder:
     return OwnedOrder(
-        crm=ref.crm,
-        order=product_order(state),
-        cancellation=cancellation_task(state),
+        crm=facts.ref.crm,
+        order=product_order_of(facts, base_url),
+        cancellation=cancellation_of(facts, base_url),
     )
 
 
-def order_id(migration_id: str, chain_id: str) -> str:
-    """Unique per order: a line migrated twice keeps its migration id, not its chain."""
-    return f"{migration_id}{SEPARATOR}{chain_id}"
+def owned_order(state: MigrationState) -> OwnedOrder | None:
+    """The order rendered by the migration itself, with the address it was placed from
+    (orders placed before the edge rendered them: their events are still told so)."""
+    facts = order_facts(state)
+    return owned(facts, _placed_from(facts)) if facts else None
 
 
-def parts(order: str) -> tuple[str, str] | None:
-    """The migration id and chain id an order id names (None: not one of ours)."""
-    migration_id, _, chain_id = order.rpartition(SEPARATOR)
-    return (migration_id, chain_id) if migration_id.startswith("mig-") and chain_id else None
+def product_order(state: MigrationState) -> ProductOrder:
+    facts = order_facts(state)
+    assert facts is not None, "only a migration placed as a product order is one"
+    return product_order_of(facts, _placed_from(facts))
+
+
+def cancellation_task(state: MigrationState) -> CancelProductOrder | None:
+    facts = order_facts(state)
+    return cancellation_of(facts, _placed_from(facts)) if facts else None
+
+
+def _placed_from(facts: OrderFacts) -> str:
+    return facts.ref.base_url or ""
 
 
 def order_href(base_url: str, order: str) -> str:
@@ -91,85 +90,84 @@ def as_datetime(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), UTC) if day is not None else None
 
 
-def product_order(state: MigrationState) -> ProductOrder:
-    """The order as TMF622 shows it, its links absolute from where it was placed."""
-    ref = state.request.product_order
-    assert ref is not None, "only a migration placed as a product order is one"
-    base_url = ref.base_url
-    ident = order_id(state.migration_id, state.chain_id)
-    req = state.request
-    stage_state = STATES[state.stage]
+def product_order_of(facts: OrderFacts, base_url: str) -> ProductOrder:
+    """The order as TMF622 shows it, its links absolute from `base_url`."""
+    ident = facts.order_id
+    stage_state = STATES[facts.stage]
+    line, customer = facts.line, facts.customer
     values = {
-        "lineNumber": req.line.number,
-        "migrationCode": req.line.migration_code,
-        "losingOperator": req.losing_operator,
-        "customerPhone": req.customer.phone,
-        "customerEmail": req.customer.email,
-        "language": req.language.value,
-        "area": req.line.area,
+        "lineNumber": line.number,
+        "migrationCode": line.migration_code,
+        "losingOperator": facts.losing_operator,
+        "customerPhone": customer.phone,
+        "customerEmail": customer.email,
+        "language": facts.language.value,
+        "area": line.area,
     }
     product = Product(
-        id=state.migration_id,
-        href=f"{base_url}/migrations/{state.migration_id}",
+        id=facts.migration_id,
+        href=f"{base_url}/migrations/{facts.migration_id}",
         name="line migration",
         product_characteristic=[
             Characteristic(name=name, value=value, value_type="string")
             for name in CHARACTERISTICS
             if (value := values[name]) is not None
         ],
-        place=[RelatedPlace(role=ADDRESS_ROLE, name=req.line.address)],
+        place=[RelatedPlace(role=ADDRESS_ROLE, name=line.address)],
     )
-    cancellation = state.order_cancellation
-    ended = _first(state.timeline, state.stage.value) if state.stage is Stage.WITHDRAWN else None
+    cancellation = facts.cancellation
+    withdrawn = facts.stage is Stage.WITHDRAWN
+    ended = facts.first("withdrawn") if withdrawn else None
+    completed = STATES[facts.stage] is ProductOrderState.COMPLETED
     return ProductOrder(
         id=ident,
         href=order_href(base_url, ident),
         type=ORDER_TYPE,
         base_type="ProductOrder",
         schema_location=f"{base_url}{SCHEMA_PATH}",
-        external_id=ref.external_id,
+        external_id=facts.ref.external_id,
         state=stage_state,
-        order_date=state.created_at,
-        completion_date=_completed(state),
+        order_date=facts.placed_at,
+        completion_date=facts.first("activated") if completed else None,
         cancellation_date=cancellation.at if cancellation else ended,
-        cancellation_reason=state.outcome_reason if state.stage is Stage.WITHDRAWN else None,
-        requested_start_date=as_datetime(req.requested_start_date),
-        expected_completion_date=state.appointment.window_end if state.appointment else None,
+        cancellation_reason=facts.outcome_reason if withdrawn else None,
+        requested_start_date=as_datetime(facts.requested_start_date),
+        expected_completion_date=facts.visit_ends_at,
         product_order_item=[
             ProductOrderItem(
                 id=ITEM_ID,
                 action="add",
                 quantity=1,
                 state=stage_state,
-                product_offering=Ref(id=req.offer),
+                product_offering=Ref(id=facts.offer),
                 product=product,
             )
         ],
         related_party=[
             RelatedParty(
-                id=ref.customer_id,
-                name=req.customer.name,
+                id=facts.ref.customer_id,
+                name=customer.name,
                 role=CUSTOMER_ROLE,
                 referred_type="Individual",
             )
         ],
-        milestone=milestones(state.timeline),
-        jeopardy_alert=[a for p in state.promises for a in jeopardy_alerts(p)],
+        milestone=milestones(facts),
+        jeopardy_alert=[a for p in facts.alerted for a in jeopardy_alerts(p)],
     )
 
 
-def milestones(timeline: list[TimelineEntry]) -> list[Milestone]:
+def milestones(facts: OrderFacts) -> list[Milestone]:
     return [
         Milestone(
-            id=str(i),
-            name=MILESTONES[entry.event],
-            message=entry.detail or None,
-            milestone_date=entry.at,
+            id=str(step.index),
+            name=MILESTONES[step.event],
+            message=step.detail,
+            milestone_date=step.at,
             status="reached",
             type="ProductOrderMilestone",
         )
-        for i, entry in enumerate(timeline)
-        if entry.event in MILESTONES
+        for step in facts.steps
+        if step.event in MILESTONES
     ]
 
 
@@ -194,13 +192,12 @@ def jeopardy_alerts(p: Promise) -> list[JeopardyAlert]:
     ]
 
 
-def cancellation_task(state: MigrationState) -> CancelProductOrder | None:
+def cancellation_of(facts: OrderFacts, base_url: str) -> CancelProductOrder | None:
     """The cancelProductOrder task that withdrew this order, as TMF622 shows it."""
-    c, ref = state.order_cancellation, state.request.product_order
-    if c is None or ref is None:
+    c = facts.cancellation
+    if c is None:
         return None
-    base_url = ref.base_url
-    ident = order_id(state.migration_id, state.chain_id)
+    ident = facts.order_id
     return CancelProductOrder(
         id=c.id,
         href=f"{base_url}{BASE_PATH}/cancelProductOrder/{c.id}",
@@ -209,13 +206,3 @@ def cancellation_task(state: MigrationState) -> CancelProductOrder | None:
         cancellation_reason=c.reason,
         effective_cancellation_date=c.at,
     )
-
-
-def _completed(state: MigrationState) -> datetime | None:
-    if STATES[state.stage] is not ProductOrderState.COMPLETED:
-        return None
-    return _first(state.timeline, "activated")
-
-
-def _first(timeline: list[TimelineEntry], event: str) -> datetime | None:
-    return next((e.at for e in timeline if e.event == event), None)

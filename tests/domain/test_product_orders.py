@@ -18,7 +18,8 @@ from domain.tmf.models import (
     ProductOrder,
     ProductOrderCreate,
 )
-from domain.tmf.orders import STATES, order_id, parts, product_order
+from domain.tmf.facts import order_id, parts
+from domain.tmf.orders import STATES, product_order
 from tests.builders import HOUR, LUCA, SALES, T0, ordered, run, scheduled
 
 CRM = SALES.model_copy(update={"subject": "acme-crm", "role": "crm"})

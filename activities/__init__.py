@@ -51,7 +51,10 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]
     # Listeners' callbacks are whole URLs (on the allow-list): a client with no base URL.
     listener_http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
     listeners = Listeners(
-        listener_http, settings.hub_signing_key.get_secret_value(), settings.hub_callback_hosts
+        listener_http,
+        settings.hub_signing_key.get_secret_value(),
+        settings.hub_callback_hosts,
+        settings.public_url,
     )
     activities: list[Callable[..., Any]] = [
         gateway.open_order,

@@ -156,6 +156,7 @@ class OrderRef(Model):
     # The API's public address when placed, kept by orders placed before the edges rendered
     # them (rules 7: their events still carry it); newer orders hold no URL.
     base_url: str | None = None
+    placed_at: datetime | None = None  # when the CRM placed it (the order's date)
 
 
 class OrderCancellation(Model):

@@ -26,7 +26,10 @@ REPORTING_RULES = 6
 # And a product order's events (TM Forum) numbered and raised by the migration, and its
 # requested start date changeable by the CRM until the visit is booked.
 ORDER_EVENT_RULES = 7
-NEWEST = ORDER_EVENT_RULES
+# And a product order kept as neutral facts (no URL, no TM Forum document): its events
+# carry them, and the edges render TMF622 with their own public address.
+NEUTRAL_ORDER_RULES = 8
+NEWEST = NEUTRAL_ORDER_RULES
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,9 @@ class Rules:
         """A product order's events raised for its CRM's listeners, its requested start
         changeable until the visit is booked."""
         return self.level >= ORDER_EVENT_RULES
+
+    @property
+    def renders_orders_at_the_edge(self) -> bool:
+        """An order's events carry its neutral facts; the edge that delivers them renders
+        TMF622 (before: the migration rendered them, with the address it was placed from)."""
+        return self.level >= NEUTRAL_ORDER_RULES

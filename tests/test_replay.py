@@ -54,6 +54,7 @@ PATHS = {
     "event_delivery",
     "event_delivery_removed",
     "rules_level_published",
+    "order_events_from_facts",
 }
 
 

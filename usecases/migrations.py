@@ -4,6 +4,7 @@ supervisors and auditors, and of a CRM's product order (which starts one too).""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -26,6 +27,7 @@ from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
 
 PAGE_SIZE = 50  # one page of the supervisors' list
+ORDER_MEMO = "order"
 MIGRATION = "LineMigrationWorkflow"
 
 
@@ -92,8 +94,7 @@ async def place(
     how = temporal.Start(
         id=migration_id,
         task_queue=settings.task_queue,
-        # Only a keyed start is ever compared with a retry; the memo is history bytes.
-        memo={"idempotency_key": bound.scoped, "request_hash": bound.digest} if bound else None,
+        memo=_memo(bound, order, request.offer),
         search_attributes=sa.at_start(
             line_key, request.losing_operator, agent, request.line.area, order
         ),
@@ -109,6 +110,18 @@ async def place(
             {"migration_id": migration_id},
         )
     return linked(settings, await snapshot(client, migration_id))
+
+
+def _memo(bound: Keyed | None, order: OrderRef | None, offer: str) -> dict[str, Any] | None:
+    """What visibility shows beside the search attributes: a keyed start's key and
+    fingerprint (compared with a retry), a product order's static facts (a CRM's list is
+    read from visibility alone). Only what is needed: the memo is history bytes."""
+    memo: dict[str, Any] = {}
+    if bound is not None:
+        memo |= {"idempotency_key": bound.scoped, "request_hash": bound.digest}
+    if order is not None:
+        memo |= {ORDER_MEMO: {"ref": order.model_dump(mode="json"), "offer": offer}}
+    return memo or None
 
 
 def _promised_windows(p: MigrationPolicy) -> str:

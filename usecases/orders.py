@@ -4,14 +4,13 @@ CRM's order is as missing as one that never was."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date
 from uuid import uuid4
 
 from domain.commands import ChangeRequestedStart, Withdraw
 from domain.models import OrderRef, Stage
-from domain.tmf.facts import OrderFacts, parts
+from domain.tmf.facts import ListedOrder, OrderFacts, parts
 from domain.tmf.models import ProductOrderState
 from domain.tmf.orders import STATES
 from settings import Settings
@@ -21,6 +20,7 @@ from usecases.actions import run
 from usecases.callers import Principal
 from usecases.errors import Refused, in_conflict, not_found
 from usecases.idempotency import Keyed
+from usecases.migrations import ORDER_MEMO
 from usecases.proposal import MigrationIn
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
@@ -60,8 +60,9 @@ async def listing(
     limit: int,
     state: ProductOrderState | None,
     external_id: str | None,
-) -> tuple[list[OrderFacts], int]:
-    """One page of the CRM's orders, newest first, and how many there are in all."""
+) -> tuple[list[ListedOrder], int]:
+    """One page of the CRM's orders, newest first, and how many there are in all: one
+    visibility list and one count, whatever the page's size, and no migration asked."""
     clauses = [
         v.where(v.EXECUTION_STATUS, "ContinuedAsNew", "!="),
         v.where(sa.ORDERING_CRM, principal.subject),
@@ -73,9 +74,33 @@ async def listing(
         clauses.append(v.one_of(sa.STAGE, stages))
     query = v.workflows_of(MIGRATION, *clauses)
     total = await temporal.count(client, query)
-    runs = await temporal.listed(client, query, offset + limit)
-    found = await asyncio.gather(*(_query(client, w.id, w.run_id) for w in runs[offset:]))
+    rows, _ = await temporal.page(client, query, offset + limit, None)
+    found = [await _listed(row) for row in rows[offset:]]
     return [o for o in found if o is not None], total
+
+
+async def _listed(row: temporal.Listed) -> ListedOrder | None:
+    """An order from its migration's visibility row: search attributes and memo. An order
+    placed before orders kept their facts in the memo shows what visibility has of it."""
+    attributes = row.typed_search_attributes
+    stage = attributes.get(sa.STAGE)
+    memo = await row.memo_value(ORDER_MEMO, None)
+    if stage not in set(Stage):
+        return None
+    ref = OrderRef.model_validate(memo["ref"]) if memo else None
+    return ListedOrder(
+        migration_id=row.id,
+        chain_id=row.raw_info.first_run_id or row.run_id,
+        external_id=attributes.get(sa.EXTERNAL_ORDER_ID),
+        customer_id=ref.customer_id if ref else None,
+        offer=memo["offer"] if memo else None,
+        stage=Stage(stage),
+        placed_at=(ref.placed_at if ref else None) or row.start_time,
+        requested_start=date.fromisoformat(wanted)
+        if (wanted := attributes.get(sa.REQUESTED_START))
+        else None,
+        ended_at=attributes.get(sa.ORDER_ENDED_AT),
+    )
 
 
 async def find(client: temporal.Client, order_id: str, principal: Principal) -> OrderFacts:

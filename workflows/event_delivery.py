@@ -63,7 +63,7 @@ class EventDeliveryWorkflow:
                 maximum_interval=timedelta(seconds=policy.retry_max_interval_s),
                 non_retryable_error_types=[NOT_ALLOWED],
             ),
-            summary=f"Deliver {event.body['eventId']}",
+            summary=f"Deliver {event.event_id}",
         )
         await workflow.wait_condition(lambda: sending.done() or self._state.removed)
         if not sending.done():

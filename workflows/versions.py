@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
         CALENDAR_RULES,
         CUSTOMER_NOTICE_RULES,
         LEGACY_RULES,
+        NEUTRAL_ORDER_RULES,
         ORDER_EVENT_RULES,
         RAINY_DAY_RULES,
         REPORTING_RULES,
@@ -20,9 +21,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search_attributes as sa
 
-# Newest first: a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
+# Newest first: a product order as neutral facts; a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
 # calendar; messages when a promise to the customer breaks; rebooking and reinstatement.
 RULES_PATCHES = (
+    ("neutral-orders", NEUTRAL_ORDER_RULES),
     ("order-events", ORDER_EVENT_RULES),
     ("reporting-facts", REPORTING_RULES),
     ("slot-appointments", SLOT_RULES),

@@ -3,6 +3,7 @@ migrations it ordered. Each order is one migration's run chain; a CRM sees only 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -28,7 +29,7 @@ from domain.tmf.models import (
     Ref,
     TaskState,
 )
-from domain.tmf.orders import cancellation_of, product_order_of
+from domain.tmf.orders import cancellation_of, listed_order, product_order_of
 from settings import Settings
 from usecases import orders
 from usecases.errors import in_conflict
@@ -60,7 +61,7 @@ async def create_product_order(
         crm=principal.subject,
         external_id=order.external_id,
         customer_id=translate.customer_party(order),
-        base_url=settings.public_url,
+        placed_at=datetime.now(UTC),
     )
     bound = keyed(order.external_id, principal.subject, "tmf-order", "productOrder", order.wire())
     facts = await orders.place(client, settings, principal, migration, ref, bound)
@@ -78,9 +79,11 @@ async def list_product_orders(
     state: ProductOrderState | None = None,
     external_id: Annotated[str | None, Query(alias="externalId", pattern=EXTERNAL_ID)] = None,
 ) -> JSONResponse:
-    """This CRM's orders, newest first, from visibility; `X-Total-Count` counts them all."""
+    """This CRM's orders, newest first, from visibility alone (one list and one count per
+    page; each order's milestones, alerts and line details come with GET of the order);
+    `X-Total-Count` counts them all."""
     found, total = await orders.listing(client, principal, offset, limit, state, external_id)
-    listed = [_selected(_order(o, settings), fields) for o in found]
+    listed = [_selected(listed_order(o, settings.public_url), fields) for o in found]
     headers = {"X-Total-Count": str(total), "X-Result-Count": str(len(listed))}
     return JSONResponse(listed, headers=headers)
 

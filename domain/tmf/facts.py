@@ -81,7 +81,7 @@ def order_facts(state: MigrationState) -> OrderFacts | None:
         chain_id=state.chain_id,
         ref=ref,
         stage=state.stage,
-        placed_at=state.created_at,
+        placed_at=ref.placed_at or state.created_at,
         offer=req.offer,
         line=req.line,
         losing_operator=req.losing_operator,
@@ -98,3 +98,38 @@ def order_facts(state: MigrationState) -> OrderFacts | None:
         alerted=[p for p in state.promises if p.at_risk_since or p.breached_at],
         cancellation=state.order_cancellation,
     )
+
+
+class ListedOrder(Model):
+    """An order as a list shows it, from what visibility holds of its migration alone (its
+    search attributes and memo): no query to the migration."""
+
+    migration_id: str
+    chain_id: str
+    external_id: str | None
+    # Kept in visibility from rules 8 on; an order placed before shows none.
+    customer_id: str | None
+    offer: str | None
+    stage: Stage
+    placed_at: datetime
+    requested_start: date | None
+    ended_at: datetime | None  # its completion or its cancellation, as its state says
+
+    @property
+    def order_id(self) -> str:
+        return order_id(self.migration_id, self.chain_id)
+
+
+def completed_at(facts: OrderFacts) -> datetime | None:
+    return facts.first("activated")
+
+
+def ended_at(facts: OrderFacts) -> datetime | None:
+    """When the order completed (the line activated) or was cancelled; None while open."""
+    return cancelled_at(facts) or completed_at(facts)
+
+
+def cancelled_at(facts: OrderFacts) -> datetime | None:
+    if facts.cancellation is not None:
+        return facts.cancellation.at
+    return facts.first("withdrawn") if facts.stage is Stage.WITHDRAWN else None

@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, time
 
 from domain.models import Model, Stage
 from domain.records import MigrationState, Promise
-from domain.tmf.facts import MILESTONES, OrderFacts, order_facts
+from domain.tmf.facts import (
+    MILESTONES,
+    ListedOrder,
+    OrderFacts,
+    cancelled_at,
+    completed_at,
+    order_facts,
+)
 from domain.tmf.models import (
     BASE_PATH,
     ORDER_TYPE,
@@ -86,10 +93,6 @@ def order_href(base_url: str, order: str) -> str:
     return f"{base_url}{BASE_PATH}/productOrder/{order}"
 
 
-def as_datetime(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(), UTC) if day is not None else None
-
-
 def product_order_of(facts: OrderFacts, base_url: str) -> ProductOrder:
     """The order as TMF622 shows it, its links absolute from `base_url`."""
     ident = facts.order_id
@@ -115,9 +118,7 @@ def product_order_of(facts: OrderFacts, base_url: str) -> ProductOrder:
         ],
         place=[RelatedPlace(role=ADDRESS_ROLE, name=line.address)],
     )
-    cancellation = facts.cancellation
     withdrawn = facts.stage is Stage.WITHDRAWN
-    ended = facts.first("withdrawn") if withdrawn else None
     completed = STATES[facts.stage] is ProductOrderState.COMPLETED
     return ProductOrder(
         id=ident,
@@ -128,10 +129,10 @@ def product_order_of(facts: OrderFacts, base_url: str) -> ProductOrder:
         external_id=facts.ref.external_id,
         state=stage_state,
         order_date=facts.placed_at,
-        completion_date=facts.first("activated") if completed else None,
-        cancellation_date=cancellation.at if cancellation else ended,
+        completion_date=completed_at(facts) if completed else None,
+        cancellation_date=cancelled_at(facts),
         cancellation_reason=facts.outcome_reason if withdrawn else None,
-        requested_start_date=as_datetime(facts.requested_start_date),
+        requested_start_date=as_instant(facts.requested_start_date),
         expected_completion_date=facts.visit_ends_at,
         product_order_item=[
             ProductOrderItem(
@@ -153,6 +154,51 @@ def product_order_of(facts: OrderFacts, base_url: str) -> ProductOrder:
         ],
         milestone=milestones(facts),
         jeopardy_alert=[a for p in facts.alerted for a in jeopardy_alerts(p)],
+    )
+
+
+def as_instant(day: date | None) -> datetime | None:
+    """A day as TMF622 writes a date: its midnight, UTC."""
+    return datetime.combine(day, time(0), UTC) if day else None
+
+
+def listed_order(listed: ListedOrder, base_url: str) -> ProductOrder:
+    """An order as a list shows it: its id, links, number, state and dates, its item and
+    its customer's id, from visibility alone (its milestones, alerts and the line's details
+    come with the order itself)."""
+    ident = listed.order_id
+    state = STATES[listed.stage]
+    return ProductOrder(
+        id=ident,
+        href=order_href(base_url, ident),
+        type=ORDER_TYPE,
+        base_type="ProductOrder",
+        schema_location=f"{base_url}{SCHEMA_PATH}",
+        external_id=listed.external_id,
+        state=state,
+        order_date=listed.placed_at,
+        completion_date=listed.ended_at if state is ProductOrderState.COMPLETED else None,
+        cancellation_date=listed.ended_at if state is ProductOrderState.CANCELLED else None,
+        requested_start_date=as_instant(listed.requested_start),
+        product_order_item=[
+            ProductOrderItem(
+                id=ITEM_ID,
+                action="add",
+                quantity=1,
+                state=state,
+                product_offering=Ref(id=listed.offer) if listed.offer else None,
+                product=Product(
+                    id=listed.migration_id,
+                    href=f"{base_url}/migrations/{listed.migration_id}",
+                    name="line migration",
+                ),
+            )
+        ],
+        related_party=[
+            RelatedParty(id=customer, role=CUSTOMER_ROLE, referred_type="Individual")
+            for customer in [listed.customer_id]
+            if customer is not None
+        ],
     )
 
 

@@ -10,7 +10,9 @@ import pytest
 from domain import lifecycle
 from domain.commands import ChangeRequestedStart, Confirm, ReportVisit, Withdraw
 from domain.models import Stage, VisitOutcome
+from domain.rules import NEUTRAL_ORDER_RULES, ORDER_EVENT_RULES
 from domain.tmf import events, hub
+from domain.tmf.facts import order_id, parts
 from domain.tmf.models import (
     CancelProductOrder,
     Event,
@@ -18,11 +20,11 @@ from domain.tmf.models import (
     ProductOrder,
     ProductOrderCreate,
 )
-from domain.tmf.facts import order_id, parts
 from domain.tmf.orders import STATES, product_order
 from tests.builders import HOUR, LUCA, SALES, T0, ordered, run, scheduled
 
 CRM = SALES.model_copy(update={"subject": "acme-crm", "role": "crm"})
+BASE = "http://api"  # where `ordered()` was placed from
 
 
 def test_every_stage_has_a_state_and_the_mapping_is_the_documented_one() -> None:
@@ -71,8 +73,8 @@ def test_order_ids_are_unique_per_run_chain_and_name_their_migration() -> None:
 def test_the_first_event_is_the_creation_and_nothing_is_told_twice() -> None:
     state, raised = events.raise_events(ordered(), T0)
     assert [e.event_type for e in raised] == ["ProductOrderCreateEvent"]
-    assert raised[0].sequence == 1 and raised[0].body["eventId"] == "mig-1.run-1-1"
-    Event.model_validate(raised[0].body)
+    assert raised[0].sequence == 1 and raised[0].rendered(BASE)["eventId"] == "mig-1.run-1-1"
+    Event.model_validate(raised[0].rendered(BASE))
     assert events.raise_events(state, T0 + HOUR) == (state, [])
 
 
@@ -84,8 +86,8 @@ def test_a_state_change_and_a_milestone_are_numbered_in_order() -> None:
         (2, "ProductOrderStateChangeEvent"),
         (3, "ProductOrderAttributeValueChangeEvent"),
     ]
-    assert raised[1].body["fieldPath"] == "milestone"
-    order = raised[0].body["event"]["productOrder"]
+    assert raised[1].rendered(BASE)["fieldPath"] == "milestone"
+    order = raised[0].rendered(BASE)["event"]["productOrder"]
     assert order["state"] == "inProgress"
     assert order["milestone"][0]["name"] == "orderConfirmed"
 
@@ -114,7 +116,9 @@ def test_a_cancellation_is_told_with_its_task() -> None:
     state, raised = events.raise_events(state, T0 + HOUR)
     kinds = [e.event_type for e in raised]
     assert kinds == ["ProductOrderStateChangeEvent", "CancelProductOrderStateChangeEvent"]
-    task = CancelProductOrder.model_validate(raised[1].body["event"]["cancelProductOrder"])
+    task = CancelProductOrder.model_validate(
+        raised[1].rendered(BASE)["event"]["cancelProductOrder"]
+    )
     assert task.state.value == "done" and task.product_order.id == "mig-1.run-1"
     order = product_order(state)
     assert order.state.value == "cancelled" and order.cancellation_date == T0 + HOUR
@@ -125,7 +129,7 @@ def test_the_requested_start_changes_until_the_visit_is_booked() -> None:
     cmd = ChangeRequestedStart(actor=CRM, requested_start_date=date(2026, 12, 9))
     state = run(state, cmd, T0 + HOUR)
     state, raised = events.raise_events(state, T0 + HOUR)
-    assert [e.body.get("fieldPath") for e in raised] == ["requestedStartDate"]
+    assert [e.rendered(BASE).get("fieldPath") for e in raised] == ["requestedStartDate"]
     booked = scheduled(rules=state.rules).model_copy(update={"request": state.request})
     refusal = lifecycle.refusal(booked, cmd)
     assert refusal is not None and "already booked" in refusal.reason
@@ -219,7 +223,37 @@ def test_a_creation_is_told_as_placed_even_when_a_change_came_with_it() -> None:
         (2, "ProductOrderStateChangeEvent"),
         (3, "ProductOrderAttributeValueChangeEvent"),
     ]
-    created = raised[0].body["event"]["productOrder"]
+    created = raised[0].rendered(BASE)["event"]["productOrder"]
     assert created["state"] == "acknowledged" and created["milestone"] == []
     assert {i["state"] for i in created["productOrderItem"]} == {"acknowledged"}
-    assert raised[1].body["event"]["productOrder"]["state"] == "inProgress"
+    assert raised[1].rendered(BASE)["event"]["productOrder"]["state"] == "inProgress"
+
+
+def test_rules_8_tell_the_same_events_from_neutral_facts_as_rules_7_rendered() -> None:
+    """From rules 8 the migration keeps no URL and no TM Forum document: its events carry
+    the order's facts, and rendered by the edge they are what rules 7 told, event for event."""
+    told: dict[int, list[dict[str, object]]] = {}
+    for rules in (ORDER_EVENT_RULES, NEUTRAL_ORDER_RULES):
+        state = ordered().model_copy(update={"rules": rules})
+        if rules == NEUTRAL_ORDER_RULES:
+            ref = state.request.product_order
+            assert ref is not None
+            neutral = ref.model_copy(update={"base_url": None})
+            state.request = state.request.model_copy(update={"product_order": neutral})
+        said = []
+        for cmd, at in (
+            (None, T0),
+            (Confirm(actor=SALES, channel="phone"), T0 + HOUR),
+            (ChangeRequestedStart(actor=CRM, requested_start_date=date(2026, 12, 9)), T0 + HOUR),
+            (Withdraw(actor=CRM, reason="changed mind", cancellation_id="cx-1"), T0 + 2 * HOUR),
+        ):
+            if cmd is not None:
+                state = run(state, cmd, at)
+            state, raised = events.raise_events(state, at)
+            said += [e.rendered(BASE) for e in raised]
+        if rules == NEUTRAL_ORDER_RULES:
+            assert "http" not in state.model_dump_json()  # no URL kept
+            assert all(e.body is None for e in raised)
+        told[rules] = said
+    assert told[NEUTRAL_ORDER_RULES] == told[ORDER_EVENT_RULES]
+    assert len(told[ORDER_EVENT_RULES]) == 6  # created, 2 states, 2 changes, cancelled

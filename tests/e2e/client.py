@@ -214,3 +214,38 @@ async def start_many(api: httpx.AsyncClient, n: int, **policy: Any) -> list[str]
     )
     assert all(a.status_code == 201 for a in answers), [a.text for a in answers]
     return [a.json()["migration_id"] for a in answers]
+
+
+TMF = "/tmf-api/productOrderingManagement/v4"
+CRM, OTHER_CRM = "dev-crm", "dev-crm-globex"
+
+
+def order_body(external_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    characteristics = {
+        "lineNumber": new_line(),
+        "migrationCode": "TIM12345",
+        "losingOperator": "telecom",
+        "customerPhone": "+393331234567",
+        "customerEmail": "m@example.it",
+        "area": "RM",
+    }
+    body: dict[str, Any] = {
+        "externalId": external_id or f"ACME-{uuid.uuid4().hex[:10]}",
+        "productOrderItem": [
+            {
+                "id": "1",
+                "action": "add",
+                "productOffering": {"id": "fibra-1000"},
+                "product": {
+                    "productCharacteristic": [
+                        {"name": k, "value": v} for k, v in characteristics.items()
+                    ],
+                    "place": [{"role": "installationAddress", "name": "Via Roma 1, Roma"}],
+                },
+            }
+        ],
+        "relatedParty": [
+            {"id": "C-42", "name": "Mario Rossi", "role": "customer", "@referredType": "Individual"}
+        ],
+    }
+    return {**body, **changes}

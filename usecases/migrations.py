@@ -12,6 +12,7 @@ from domain.calendar import in_words
 from domain.commands import StartMigration
 from domain.models import Customer, Line, MigrationRequest, OrderRef, Stage
 from domain.policy import MigrationPolicy
+from domain.tmf.facts import ORDER_MEMO
 from domain.views import OfferView, Snapshot
 from security import hashing
 from settings import Settings
@@ -27,7 +28,6 @@ from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
 
 PAGE_SIZE = 50  # one page of the supervisors' list
-ORDER_MEMO = "order"
 MIGRATION = "LineMigrationWorkflow"
 
 

@@ -5,12 +5,12 @@ CRM's order is as missing as one that never was."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from uuid import uuid4
 
 from domain.commands import ChangeRequestedStart, Withdraw
 from domain.models import OrderRef, Stage
-from domain.tmf.facts import ListedOrder, OrderFacts, parts
+from domain.tmf.facts import ORDER_DATES_MEMO, ORDER_MEMO, ListedOrder, OrderFacts, parts
 from domain.tmf.models import ProductOrderState
 from domain.tmf.orders import STATES
 from settings import Settings
@@ -20,7 +20,6 @@ from usecases.actions import run
 from usecases.callers import Principal
 from usecases.errors import Refused, in_conflict, not_found
 from usecases.idempotency import Keyed
-from usecases.migrations import ORDER_MEMO
 from usecases.proposal import MigrationIn
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
@@ -81,10 +80,12 @@ async def listing(
 
 async def _listed(row: temporal.Listed) -> ListedOrder | None:
     """An order from its migration's visibility row: search attributes and memo. An order
-    placed before orders kept their facts in the memo shows what visibility has of it."""
+    placed before orders kept their facts in the memo (rules 7) shows what visibility has
+    of it: no offer, no customer, no dates but its start."""
     attributes = row.typed_search_attributes
     stage = attributes.get(sa.STAGE)
     memo = await row.memo_value(ORDER_MEMO, None)
+    dates = await row.memo_value(ORDER_DATES_MEMO, None) or {}
     if stage not in set(Stage):
         return None
     ref = OrderRef.model_validate(memo["ref"]) if memo else None
@@ -96,10 +97,8 @@ async def _listed(row: temporal.Listed) -> ListedOrder | None:
         offer=memo["offer"] if memo else None,
         stage=Stage(stage),
         placed_at=(ref.placed_at if ref else None) or row.start_time,
-        requested_start=date.fromisoformat(wanted)
-        if (wanted := attributes.get(sa.REQUESTED_START))
-        else None,
-        ended_at=attributes.get(sa.ORDER_ENDED_AT),
+        requested_start=date.fromisoformat(w) if (w := dates.get("requested_start")) else None,
+        ended_at=datetime.fromisoformat(e) if (e := dates.get("ended_at")) else None,
     )
 
 

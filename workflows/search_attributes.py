@@ -15,7 +15,6 @@ from temporalio.common import (
 from domain import views
 from domain.models import OrderRef, Stage
 from domain.records import MigrationState
-from domain.tmf.facts import ended_at, order_facts
 
 STAGE = SearchAttributeKey.for_keyword("MigrationStage")
 LOSING_OPERATOR = SearchAttributeKey.for_keyword("LosingOperator")
@@ -33,12 +32,6 @@ AREA = SearchAttributeKey.for_keyword("Area")
 # A product order's number at the CRM that placed it, and that CRM: a CRM lists its own.
 EXTERNAL_ORDER_ID = SearchAttributeKey.for_keyword("ExternalOrderId")
 ORDERING_CRM = SearchAttributeKey.for_keyword("OrderingCrm")
-# A product order's dates that change while it runs (from rules 8): a CRM's list of its
-# orders reads them from visibility alone, with no query to any migration. The day asked
-# for is a date (YYYY-MM-DD sorts as it reads); an order's end is its completion or its
-# cancellation, as its state says (the embedded server holds three custom Datetimes).
-REQUESTED_START = SearchAttributeKey.for_keyword("RequestedStartDate")
-ORDER_ENDED_AT = SearchAttributeKey.for_datetime("OrderEndedAt")
 # The rules level a migration decides by: `python -m usecases rules-in-use` counts them.
 RULES_LEVEL = SearchAttributeKey.for_int("RulesLevel")
 
@@ -56,8 +49,6 @@ ALL: tuple[SearchAttributeKey[Any], ...] = (
     EXTERNAL_ORDER_ID,
     ORDERING_CRM,
     RULES_LEVEL,
-    REQUESTED_START,
-    ORDER_ENDED_AT,
 )
 # Added after migrations were already running: published only by runs that know it.
 LATER_KEYS: dict[SearchAttributeKey[Any], str] = {
@@ -66,8 +57,6 @@ LATER_KEYS: dict[SearchAttributeKey[Any], str] = {
     EXTERNAL_ORDER_ID: "order-events",
     ORDERING_CRM: "order-events",
     RULES_LEVEL: "rules-level-attribute",
-    REQUESTED_START: "neutral-orders",
-    ORDER_ENDED_AT: "neutral-orders",
 }
 
 _CLI_TYPES = {
@@ -93,7 +82,6 @@ def cli_flags() -> list[str]:
 def current(state: MigrationState) -> dict[str, SearchValue]:
     """The value each key must hold for this state (None: unset)."""
     order = state.request.product_order
-    facts = order_facts(state)
     return {
         STAGE.name: state.stage.value,
         LOSING_OPERATOR.name: state.request.losing_operator,
@@ -109,10 +97,6 @@ def current(state: MigrationState) -> dict[str, SearchValue]:
         EXTERNAL_ORDER_ID.name: order.external_id if order else None,
         ORDERING_CRM.name: order.crm if order else None,
         RULES_LEVEL.name: state.rules,
-        REQUESTED_START.name: wanted.isoformat()
-        if facts and (wanted := facts.requested_start_date)
-        else None,
-        ORDER_ENDED_AT.name: ended_at(facts) if facts else None,
     }
 
 

@@ -10,6 +10,8 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import counters, views
     from domain.records import MigrationState
+    from domain.rules import Rules
+    from domain.tmf.facts import ORDER_DATES_MEMO, order_dates, order_facts
     from workflows import search_attributes as sa
 
 
@@ -22,6 +24,7 @@ class Visibility:
         }
         # What earlier runs already counted: a continued run adds only what grows after it.
         self._counted = counters.counts(carried) if carried else Counter()
+        self._order_dates = workflow.memo_value(ORDER_DATES_MEMO, None)
 
     def publish(self, state: MigrationState) -> None:
         """Upsert only the search attributes that changed, and the Web UI's current details."""
@@ -35,10 +38,21 @@ class Visibility:
         if updates:
             workflow.upsert_search_attributes(updates)
             self._published = values
+        self._remember_order_dates(state)
         details = views.current_details(state)
         if details != self._details:  # metadata only: nothing in history, but not free
             workflow.set_current_details(details)
             self._details = details
+
+    def _remember_order_dates(self, state: MigrationState) -> None:
+        """A product order's changing dates, in the memo a CRM's list reads (rules 8)."""
+        facts = order_facts(state) if Rules(state.rules).renders_orders_at_the_edge else None
+        if facts is None:
+            return
+        dates = order_dates(facts)
+        if dates != self._order_dates:
+            workflow.upsert_memo({ORDER_DATES_MEMO: dates})
+            self._order_dates = dates
 
     def _count(self, state: MigrationState) -> None:
         """Add to the product counters what grew since last time (the SDK skips replays)."""

@@ -22,6 +22,11 @@ MILESTONES = {
 }
 ENDS = ("activated", "withdrawn")  # the steps that date an order's completion or its end
 SEPARATOR = "."  # an order's id: its migration's id and the run chain that is this order
+# The migration's memo, which visibility lists with it: an order's fixed facts (written when
+# it is placed) and, from rules 8, its dates that change (written by the migration). A CRM's
+# list is read from these alone; they take no search attribute.
+ORDER_MEMO = "order"
+ORDER_DATES_MEMO = "order_dates"
 
 
 class OrderStep(Model):
@@ -133,3 +138,13 @@ def cancelled_at(facts: OrderFacts) -> datetime | None:
     if facts.cancellation is not None:
         return facts.cancellation.at
     return facts.first("withdrawn") if facts.stage is Stage.WITHDRAWN else None
+
+
+def order_dates(facts: OrderFacts) -> dict[str, str | None]:
+    """The order's dates that change while it runs, as its memo keeps them."""
+    ended = ended_at(facts)
+    wanted = facts.requested_start_date
+    return {
+        "requested_start": wanted.isoformat() if wanted else None,
+        "ended_at": ended.isoformat() if ended else None,
+    }

@@ -92,7 +92,30 @@ async def test_a_crms_list_is_one_visibility_call_per_page(stack: Stack) -> None
                 params["limit"], int(r.headers["X-Total-Count"]) - params.get("offset", 0)
             )
             assert calls.made == Counter({"list": 1, "count": 1}), (params, calls.made)
-        for order in placed:
+        # The dates that change (the day asked for, a cancellation) follow in the list.
+        moved, cancelled, rest = placed
+        r = await api.patch(
+            f"{TMF}/productOrder/{moved['id']}",
+            content='{"requestedStartDate": "2030-01-15T00:00:00Z"}',
+            headers={**auth(OTHER_CRM), "Content-Type": "application/merge-patch+json"},
+        )
+        assert r.status_code == 200, r.text
+        task = {"productOrder": {"id": cancelled["id"]}, "cancellationReason": "test done"}
+        r = await api.post(f"{TMF}/cancelProductOrder", json=task, headers=auth(OTHER_CRM))
+        assert r.status_code == 201 and r.json()["state"] == "done", r.text
+        for order, field in ((moved, "requestedStartDate"), (cancelled, "cancellationDate")):
+            itself = await api.get(f"{TMF}/productOrder/{order['id']}", headers=auth(OTHER_CRM))
+            deadline = time.monotonic() + SHOWS_WITHIN_S
+            while True:
+                r = await api.get(
+                    f"{TMF}/productOrder", params={"limit": 100}, headers=auth(OTHER_CRM)
+                )
+                shown = next(o for o in r.json() if o["id"] == order["id"])
+                if shown.get(field) == itself.json()[field]:
+                    break
+                assert time.monotonic() < deadline, (field, shown, itself.json())
+                await asyncio.sleep(0.2)
+        for order in (moved, rest):
             mid = order["productOrderItem"][0]["product"]["id"]
             r = await api.post(
                 f"/migrations/{mid}/withdrawal", json={"reason": "test done"}, headers=auth("sales")

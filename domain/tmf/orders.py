@@ -107,16 +107,15 @@ def product_order_of(facts: OrderFacts, base_url: str) -> ProductOrder:
         "language": facts.language.value,
         "area": line.area,
     }
-    product = Product(
-        id=facts.migration_id,
-        href=f"{base_url}/migrations/{facts.migration_id}",
-        name="line migration",
-        product_characteristic=[
-            Characteristic(name=name, value=value, value_type="string")
-            for name in CHARACTERISTICS
-            if (value := values[name]) is not None
-        ],
-        place=[RelatedPlace(role=ADDRESS_ROLE, name=line.address)],
+    product = _line(facts.migration_id, base_url).model_copy(
+        update={
+            "product_characteristic": [
+                Characteristic(name=name, value=value, value_type="string")
+                for name in CHARACTERISTICS
+                if (value := values[name]) is not None
+            ],
+            "place": [RelatedPlace(role=ADDRESS_ROLE, name=line.address)],
+        }
     )
     withdrawn = facts.stage is Stage.WITHDRAWN
     completed = STATES[facts.stage] is ProductOrderState.COMPLETED
@@ -187,11 +186,7 @@ def listed_order(listed: ListedOrder, base_url: str) -> ProductOrder:
                 quantity=1,
                 state=state,
                 product_offering=Ref(id=listed.offer) if listed.offer else None,
-                product=Product(
-                    id=listed.migration_id,
-                    href=f"{base_url}/migrations/{listed.migration_id}",
-                    name="line migration",
-                ),
+                product=_line(listed.migration_id, base_url),
             )
         ],
         related_party=[
@@ -199,6 +194,13 @@ def listed_order(listed: ListedOrder, base_url: str) -> ProductOrder:
             for customer in [listed.customer_id]
             if customer is not None
         ],
+    )
+
+
+def _line(migration_id: str, base_url: str) -> Product:
+    """The product an order places: the migrated line, linked to its migration."""
+    return Product(
+        id=migration_id, href=f"{base_url}/migrations/{migration_id}", name="line migration"
     )
 
 

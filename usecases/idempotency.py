@@ -60,11 +60,11 @@ def key_reused() -> Refused:
     return Refused(422, "idempotency_key_reused", REUSED)
 
 
-async def reserve(client: temporal.Client, task_queue: str, bound: Keyed, target: str) -> None:
+async def reserve(client: temporal.Client, task_queue: str, bound: Keyed, target: str) -> bool:
     """Reserve the caller's key for this request, or check that it was reserved for this
     very request (the same fingerprint): strongly consistent, across API processes and
-    restarts, for the namespace's retention."""
-    binding_id = f"idempotency-key-{request_hash('key', bound.scoped)[:40]}"
+    restarts, for the namespace's retention. True the first time, False for a repeat."""
+    binding_id = _binding_id(bound)
     how = temporal.Start(
         id=binding_id,
         task_queue=task_queue,
@@ -73,7 +73,28 @@ async def reserve(client: temporal.Client, task_queue: str, bound: Keyed, target
     )
     binding = KeyBinding(migration_id=target, request_hash=bound.digest)
     if await temporal.start(client, IdempotencyKeyBinding.run, binding, how, once=True):
-        return
-    described = await temporal.describe(client, binding_id)
-    if described is None or await described.memo_value("request_hash", None) != bound.digest:
+        return True
+    if not await seen(client, bound):
+        raise key_reused()  # reserved meanwhile and gone: nothing to compare with
+    return False
+
+
+async def seen(client: temporal.Client, bound: Keyed) -> bool:
+    """Whether this very request was reserved before; the key reserved for another
+    request is refused."""
+    described = await temporal.describe(client, _binding_id(bound))
+    if described is None:
+        return False
+    if await described.memo_value("request_hash", None) != bound.digest:
         raise key_reused()
+    return True
+
+
+def _binding_id(bound: Keyed) -> str:
+    return f"idempotency-key-{request_hash('key', bound.scoped)[:40]}"
+
+
+def derived_id(bound: Keyed | None) -> str | None:
+    """An id that a retried request names again: derived from its bound key (None: the
+    caller sent no key, so every request is a new one)."""
+    return request_hash("id", bound.scoped)[:32] if bound else None

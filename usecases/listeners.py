@@ -18,6 +18,7 @@ from usecases import temporal
 from usecases import visibility as v
 from usecases.callers import Principal
 from usecases.errors import Refused, not_found
+from usecases.idempotency import Keyed, derived_id, reserve, seen
 from workflows import search_attributes as sa
 from workflows.event_delivery import REMOVE_SIGNAL, RESUME_SIGNAL, EventDeliveryWorkflow
 
@@ -52,8 +53,11 @@ async def register(
     principal: Principal,
     callback: str,
     query: str | None,
+    bound: Keyed | None,
 ) -> EventSubscription:
-    """Register a listener for this CRM's orders; the answer carries its `secret`, once."""
+    """Register a listener for this CRM's orders; the answer carries its `secret`. A request
+    sent again with its key registers nothing new: its subscription's id is derived from the
+    key, and the same answer comes back; another body with the key is refused."""
     refusal = hub.callback_refusal(callback, settings.hub_callback_hosts)
     if refusal is not None:
         raise Refused(400, "invalid_request", f"invalid request: callback {refusal}")
@@ -61,7 +65,9 @@ async def register(
         types = hub.event_types(query)
     except ValueError as err:
         raise Refused(400, "invalid_request", f"invalid request: query: {err}") from err
-    ident = uuid4().hex
+    if bound is not None:
+        await reserve(client, settings.task_queue, bound, "hub")
+    ident = derived_id(bound) or uuid4().hex
     subscription = Subscription(
         id=ident, crm=principal.subject, callback=callback, query=query, event_types=types
     )
@@ -106,16 +112,30 @@ async def read(client: temporal.Client, ident: str, principal: Principal) -> Eve
     )
 
 
-async def remove(client: temporal.Client, ident: str, principal: Principal) -> None:
+async def remove(
+    client: temporal.Client, task_queue: str, ident: str, principal: Principal, bound: Keyed | None
+) -> None:
     """Remove it; answered once its workflow has ended (it stops a delivery in flight), so a
-    read right after says 404."""
-    await read(client, ident, principal)
+    read right after says 404. A removal sent again with its key is answered as the first."""
+    try:
+        await read(client, ident, principal)
+    except Refused as refused:  # gone: by this very request before, if its key says so
+        if refused.status == 404 and bound is not None and await seen(client, bound):
+            return
+        raise
+    if bound is not None:
+        await reserve(client, task_queue, bound, delivery_id(ident))
     await temporal.signal(client, delivery_id(ident), REMOVE_SIGNAL)
     await temporal.wait_closed(client, delivery_id(ident), REMOVED_WITHIN)
 
 
-async def resume(client: temporal.Client, ident: str, principal: Principal) -> EventSubscription:
-    """Send a suspended listener's kept events again, in order."""
+async def resume(
+    client: temporal.Client, task_queue: str, ident: str, principal: Principal, bound: Keyed | None
+) -> EventSubscription:
+    """Send a suspended listener's kept events again, in order (resuming twice changes
+    nothing; the key binds the request all the same)."""
+    if bound is not None:
+        await reserve(client, task_queue, bound, delivery_id(ident))
     await read(client, ident, principal)
     await temporal.signal(client, delivery_id(ident), RESUME_SIGNAL)
     return await read(client, ident, principal)

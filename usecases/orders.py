@@ -19,7 +19,7 @@ from usecases import visibility as v
 from usecases.actions import run
 from usecases.callers import Principal
 from usecases.errors import Refused, in_conflict, not_found
-from usecases.idempotency import Keyed
+from usecases.idempotency import Keyed, derived_id, reserve
 from usecases.proposal import MigrationIn
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
@@ -109,10 +109,14 @@ async def find(client: temporal.Client, order_id: str, principal: Principal) -> 
 
 
 async def amend_requested_start(
-    client: temporal.Client, order_id: str, principal: Principal, wanted: date | None
+    client: temporal.Client,
+    order_id: str,
+    principal: Principal,
+    wanted: date | None,
+    bound: Keyed | None,
 ) -> OrderFacts:
     """Move the day the customer wants the technician from (None: as soon as possible);
-    refused in words once the visit is booked."""
+    refused in words once the visit is booked. Its key is kept by the migration's ledger."""
     _, newest = await _located(client, order_id, principal)
     if not newest:
         raise in_conflict(CLOSED)
@@ -123,21 +127,29 @@ async def amend_requested_start(
         LineMigrationWorkflow.change_requested_start,
         cmd,
         "requested-start",
-        None,
+        bound,
     )
     return await find(client, order_id, principal)
 
 
 async def cancel(
-    client: temporal.Client, order_id: str, principal: Principal, reason: str
+    client: temporal.Client,
+    task_queue: str,
+    order_id: str,
+    principal: Principal,
+    reason: str,
+    bound: Keyed | None,
 ) -> tuple[OrderFacts, str | None, str]:
     """Withdraw the order's migration: the order as it then is, the refusal in words when
     it is too late (the contract effective, the order closed), and the cancellation's id.
-    An order already cancelled by a task answers that task again."""
+    An order already cancelled by a task answers that task again; a task sent again with
+    its key is the same task (its id derived from the key), another body with it refused."""
     facts, newest = await _located(client, order_id, principal)
+    if bound is not None:
+        await reserve(client, task_queue, bound, order_id)
     if facts.cancellation is not None:
         return facts, None, facts.cancellation.id
-    cid = uuid4().hex
+    cid = derived_id(bound) or uuid4().hex
     cmd = Withdraw(actor=principal.actor, reason=reason, cancellation_id=cid)
     refusal = None if newest else "the order is closed"
     if refusal is None:

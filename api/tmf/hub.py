@@ -7,11 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import ClientDep, SettingsDep
+from api.deps import ClientDep, IdempotencyKey, SettingsDep
 from api.tmf.callers import CrmReading, CrmWriting
 from api.tmf.orders import TMF_ERRORS
 from domain.tmf.models import BASE_PATH, EventSubscription, EventSubscriptionInput
 from usecases import listeners
+from usecases.idempotency import keyed
 
 router = APIRouter(prefix=BASE_PATH, tags=["TM Forum: events"], responses=TMF_ERRORS)
 
@@ -22,10 +23,12 @@ async def register_listener(
     client: ClientDep,
     settings: SettingsDep,
     principal: CrmWriting,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Register a listener for this CRM's orders. The answer carries its `secret` (our
     extension), once: each delivery is signed with it (`X-Hub-Signature-256`)."""
-    answer = await listeners.register(client, settings, principal, body.callback, body.query)
+    bound = keyed(key, principal.subject, "hub", "hub", body.wire())
+    answer = await listeners.register(client, settings, principal, body.callback, body.query, bound)
     return JSONResponse(answer.wire(), status_code=201)
 
 
@@ -36,12 +39,27 @@ async def read_listener(id: str, client: ClientDep, principal: CrmReading) -> JS
 
 
 @router.delete("/hub/{id}", status_code=204)
-async def remove_listener(id: str, client: ClientDep, principal: CrmWriting) -> Response:
-    await listeners.remove(client, id, principal)
+async def remove_listener(
+    id: str,
+    client: ClientDep,
+    settings: SettingsDep,
+    principal: CrmWriting,
+    key: IdempotencyKey = None,
+) -> Response:
+    bound = keyed(key, principal.subject, "hub-remove", id, None)
+    await listeners.remove(client, settings.task_queue, id, principal, bound)
     return Response(status_code=204)
 
 
 @router.post("/hub/{id}/resume", response_model=EventSubscription)
-async def resume_listener(id: str, client: ClientDep, principal: CrmWriting) -> JSONResponse:
+async def resume_listener(
+    id: str,
+    client: ClientDep,
+    settings: SettingsDep,
+    principal: CrmWriting,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
     """Our extension: send a suspended listener's kept events again, in order."""
-    return JSONResponse((await listeners.resume(client, id, principal)).wire())
+    bound = keyed(key, principal.subject, "hub-resume", id, None)
+    resumed = await listeners.resume(client, settings.task_queue, id, principal, bound)
+    return JSONResponse(resumed.wire())

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ClientDep, SettingsDep
+from api.deps import ClientDep, IdempotencyKey, SettingsDep
 from api.schemas import TMF_ERRORS
 from api.tmf import translate
 from api.tmf.callers import CrmReading, CrmWriting
@@ -107,6 +107,7 @@ async def patch_product_order(
     settings: SettingsDep,
     principal: CrmWriting,
     patch: Annotated[ProductOrderPatch, Body(media_type="application/merge-patch+json")],
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     """A merge patch: only `requestedStartDate` may change (null: as soon as possible), and
     only until the visit is booked; any other field is refused in words."""
@@ -121,7 +122,8 @@ async def patch_product_order(
     if "requested_start_date" not in patch.model_fields_set:  # an empty merge patch
         return JSONResponse(_order(await orders.find(client, id, principal), settings).wire())
     wanted = patch.requested_start_date.date() if patch.requested_start_date else None
-    facts = await orders.amend_requested_start(client, id, principal, wanted)
+    bound = keyed(key, principal.subject, "requested-start", id, patch.wire())
+    facts = await orders.amend_requested_start(client, id, principal, wanted, bound)
     return JSONResponse(_order(facts, settings).wire())
 
 
@@ -131,11 +133,14 @@ async def cancel_product_order(
     client: ClientDep,
     settings: SettingsDep,
     principal: CrmWriting,
+    key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Withdraw the order's migration: `done`, or `terminatedWithError` with the reason in
     words when it is too late (the contract effective, the order closed)."""
+    target = task.product_order.id
+    bound = keyed(key, principal.subject, "cancel", target, task.wire())
     facts, refusal, cid = await orders.cancel(
-        client, task.product_order.id, principal, task.cancellation_reason
+        client, settings.task_queue, target, principal, task.cancellation_reason, bound
     )
     if refusal is None:
         done = cancellation_of(facts, settings.public_url)

@@ -13,10 +13,14 @@ import httpx
 from fastapi.routing import APIRoute
 
 from api.main import ROUTERS
+from stack import Stack
 from tests.e2e.client import (
+    CRM,
+    TMF,
     auth,
     create,
     migration_body,
+    order_body,
     post,
     technician_of,
     visit_window,
@@ -54,16 +58,14 @@ ELSEWHERE = {
     ("POST", "/status/{token}/appointment"): "the form's idempotency_key, bound to the link",
     ("POST", "/tmf-api/productOrderingManagement/v4/productOrder"): "its externalId is its "
     "key, bound the same way (same body: the same order; another: 409, test_tmf.py)",
-    ("PATCH", "/tmf-api/productOrderingManagement/v4/productOrder/{id}"): "sets a value: "
-    "a repeat sets the same value",
-    ("POST", "/tmf-api/productOrderingManagement/v4/cancelProductOrder"): "a repeat answers "
-    "the task that cancelled the order",
-    ("POST", "/tmf-api/productOrderingManagement/v4/hub"): "TM Forum registers a new "
-    "listener for each request",
-    ("DELETE", "/tmf-api/productOrderingManagement/v4/hub/{id}"): "a removed listener "
-    "stays removed",
-    ("POST", "/tmf-api/productOrderingManagement/v4/hub/{id}/resume"): "resuming a "
-    "resumed listener changes nothing",
+}
+# TM Forum's writes, written here too: a refusal in TM Forum's Error shape.
+KEYED |= {
+    ("PATCH", f"{TMF}/productOrder/{{id}}"),
+    ("POST", f"{TMF}/cancelProductOrder"),
+    ("POST", f"{TMF}/hub"),
+    ("DELETE", f"{TMF}/hub/{{id}}"),
+    ("POST", f"{TMF}/hub/{{id}}/resume"),
 }
 
 
@@ -211,6 +213,77 @@ async def test_a_key_is_bound_to_its_body_when_service_is_lost_and_on_withdrawal
         assert r.status_code == 201, r.text
     r = await post(api, f"/migrations/{other}/withdrawal", {"reason": "tidy up"}, "sales")
     assert r.status_code == 200, r.text
+
+
+async def tmf_twice_then_another(
+    send: Send, body: dict[str, Any] | None, other: dict[str, Any] | None, same: str | None
+) -> httpx.Response:
+    """As `twice_then_another`, under /tmf-api: the refusal is TM Forum's `Error`."""
+    key = str(uuid.uuid4())
+    first = await send(key, body)
+    assert first.status_code < 300, first.text
+    again = await send(key, body)
+    assert again.status_code == first.status_code, again.text
+    if same is not None:
+        assert again.json()[same] == first.json()[same]
+    refused = await send(key, other)
+    assert refused.status_code == 422, refused.text
+    error = refused.json()
+    assert error["code"] == "idempotency_key_reused" and error["status"] == "422", error
+    assert error["@type"] == "Error" and "different request" in error["message"]
+    return first
+
+
+async def test_a_key_is_bound_to_its_body_on_tm_forums_writes(
+    api: httpx.AsyncClient, stack: Stack
+) -> None:
+    placed = await api.post(f"{TMF}/productOrder", json=order_body(), headers=auth(CRM))
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+
+    def patching(key: str, body: dict[str, Any] | None) -> Awaitable[httpx.Response]:
+        headers = {**auth(CRM, key), "Content-Type": "application/merge-patch+json"}
+        return api.patch(f"{TMF}/productOrder/{order['id']}", json=body, headers=headers)
+
+    await tmf_twice_then_another(
+        patching,
+        {"requestedStartDate": "2030-01-15T00:00:00Z"},
+        {"requestedStartDate": "2030-01-16T00:00:00Z"},
+        "requestedStartDate",
+    )
+    task = {"productOrder": {"id": order["id"]}, "cancellationReason": "changed mind"}
+    cancelled = await tmf_twice_then_another(
+        poster(api, f"{TMF}/cancelProductOrder", CRM),
+        task,
+        {**task, "cancellationReason": "another reason"},
+        "id",
+    )
+    assert cancelled.json()["state"] == "done"
+    callback = f"{stack.simulators_url}/listener/idempotent"
+    registered = await tmf_twice_then_another(
+        poster(api, f"{TMF}/hub", CRM),
+        {"callback": callback},
+        {"callback": callback, "query": "eventType=ProductOrderCreateEvent"},
+        "id",
+    )
+    other = await api.post(f"{TMF}/hub", json={"callback": callback}, headers=auth(CRM))
+    assert other.status_code == 201 and other.json()["id"] != registered.json()["id"]
+    ids = {"one": registered.json()["id"], "other": other.json()["id"]}
+
+    def on(path: str, method: str) -> Send:
+        async def send(key: str, body: dict[str, Any] | None) -> httpx.Response:
+            assert body is not None
+            url = f"{TMF}/hub/{ids[body['which']]}{path}"
+            return await api.request(method, url, headers=auth(CRM, key))
+
+        return send
+
+    await tmf_twice_then_another(on("/resume", "POST"), {"which": "one"}, {"which": "other"}, "id")
+    await tmf_twice_then_another(on("", "DELETE"), {"which": "one"}, {"which": "other"}, None)
+    still = await api.get(f"{TMF}/hub/{ids['other']}", headers=auth(CRM))
+    assert still.status_code == 200, still.text  # the refused removal removed nothing
+    r = await api.delete(f"{TMF}/hub/{ids['other']}", headers=auth(CRM))
+    assert r.status_code == 204, r.text
 
 
 async def test_a_key_is_bound_to_its_body_on_force_majeure_and_reports(

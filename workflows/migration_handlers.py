@@ -108,7 +108,9 @@ class MigrationHandlers:
 
     @workflow.query
     def product_order(self) -> OwnedOrder | None:
-        """The migration as the TMF622 product order that placed it (None: not placed so)."""
+        """The order rendered by the migration itself (None: not placed as one). The edges
+        render from `order_facts` now; this answers API processes of the release before,
+        which ask it while a deployment rolls (remove it in the release after)."""
         return owned_order(self._state)
 
     # --- updates: each validator refuses before anything is written to history ------------

@@ -19,7 +19,7 @@ install: $(STAMP)
 # loads the workflow's module again for every new run, and compiling it each time was a
 # twentieth of the worker's CPU (docs/benchmarks.md). A stale file is only recompiled.
 bytecode: $(STAMP)
-	@$(BIN)/python -m compileall -q domain workflows activities usecases api security simulators observability reporting bench worker.py
+	@$(BIN)/python -m compileall -q domain workflows activities usecases api security simulators observability reporting bench schemas worker.py
 
 run: bytecode
 	$(BIN)/python stack.py
@@ -71,7 +71,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo --no-cache
-	$(BIN)/mypy domain workflows activities usecases api simulators observability security reporting bench tests worker.py settings.py stack.py connection.py
+	$(BIN)/mypy domain workflows activities usecases api simulators observability security reporting bench tests schemas worker.py settings.py stack.py connection.py
 
 # Known vulnerabilities in every installed dependency (PyPI's advisory data); our own
 # editable package is skipped. Exit 1 names the vulnerable package and the fixed version.

@@ -15,6 +15,8 @@ DEV_API_SECRET = "dev-only-api-secret"
 DEV_HUB_SIGNING_KEY = "dev-only-hub-signing-key"
 DEV_PAYLOAD_KEYS = "dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktbm90LXNlY3JldCE="
 DEV_STATUS_LINK_KEYS = "dev-s1:development-only-status-link-key"
+DEV_OTS_CLIENT_SECRET = "dev-only-ots-client-secret"
+DEV_OTS_HUB_CLIENT_SECRET = "dev-only-ots-hub-client-secret"
 
 
 class Settings(BaseSettings):
@@ -92,6 +94,20 @@ class Settings(BaseSettings):
     hub_suspend_after_s: float = 3600.0
     hub_retry_max_interval_s: float = 60.0
 
+    # One Touch Switch (GB lines): our RCPID and brand at TOTSCo's hub; the hub (its
+    # directory at /directory/v1/entry, its letterbox at /letterbox/v1/post); our client
+    # credentials at its token endpoint, and the hub's at ours (POST /oauth2/token).
+    ots_rcpid: str = "RMIG"
+    ots_brand_name: str = "Line Migrations"
+    ots_hub_url: str = f"{SIMULATORS}/hub"
+    ots_token_url: str = ""  # default: {OTS_HUB_URL}/oauth2/token
+    ots_client_id: str = "dev-gaining-client"
+    ots_client_secret: SecretStr = SecretStr(DEV_OTS_CLIENT_SECRET)
+    ots_hub_client_id: str = "dev-hub-client"
+    ots_hub_client_secret: SecretStr = SecretStr(DEV_OTS_HUB_CLIENT_SECRET)
+    # How long the hub's directory is trusted before it is read again.
+    ots_directory_ttl_s: float = 300.0
+
     # The losing operator's simulator calls the API back after a release, as a gateway would.
     api_url: str = "http://127.0.0.1:8000"
     simulator_operator_token: str = "dev-operator"
@@ -118,6 +134,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 
+    @property
+    def ots_token_endpoint(self) -> str:
+        return self.ots_token_url or f"{self.ots_hub_url}/oauth2/token"
+
     @model_validator(mode="after")
     def _client_certificate_pair(self) -> Self:
         if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
@@ -139,6 +159,10 @@ class Settings(BaseSettings):
                 "PAYLOAD_KEYS": DEV_PAYLOAD_KEYS in self.payload_keys.get_secret_value(),
                 "STATUS_LINK_KEYS": DEV_STATUS_LINK_KEYS
                 in self.status_link_keys.get_secret_value(),
+                "OTS_CLIENT_SECRET": self.ots_client_secret.get_secret_value()
+                == DEV_OTS_CLIENT_SECRET,
+                "OTS_HUB_CLIENT_SECRET": self.ots_hub_client_secret.get_secret_value()
+                == DEV_OTS_HUB_CLIENT_SECRET,
             }
             if any(dev.values()):
                 names = ", ".join(name for name, is_dev in dev.items() if is_dev)

@@ -13,6 +13,7 @@ from activities.field_service import FieldService
 from activities.hub import Listeners
 from activities.losing_operator import LosingOperatorGateway
 from activities.notifications import Notifications
+from activities.ots_hub import HubClient, OtsHub
 from activities.payments import Payments
 from activities.reporting import ReadModel
 from reporting import store
@@ -56,6 +57,16 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]
         settings.hub_callback_hosts,
         settings.public_url,
     )
+    hub_http = httpx.AsyncClient(timeout=timeout)
+    hub = OtsHub(
+        HubClient(
+            hub_http,
+            settings.ots_hub_url,
+            settings.ots_token_endpoint,
+            settings.ots_client_id,
+            settings.ots_client_secret.get_secret_value(),
+        )
+    )
     activities: list[Callable[..., Any]] = [
         gateway.open_order,
         gateway.request_release,
@@ -74,5 +85,6 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]
         read_model.record_facts,
         read_model.monthly_report,
         listeners.deliver,
+        hub.send,
     ]
-    return activities, [*clients.values(), listener_http, read_model]
+    return activities, [*clients.values(), listener_http, hub_http, read_model]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -132,3 +133,10 @@ class FanOut(BaseModel):
 
 class FanOutResult(BaseModel):
     signalled: int
+
+
+class HubPost(ExternalCall):
+    """A One Touch Switch message to post to the hub's letterbox, as it travels (its
+    correlation id derived from the workflow and step: a retry posts the same message)."""
+
+    message: dict[str, Any]

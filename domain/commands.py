@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from domain.models import (
     Actor,
@@ -136,6 +137,8 @@ class EffectKind(StrEnum):
     REQUEST_REINSTATEMENT = "request_reinstatement"
     FORWARD_TICKET = "forward_ticket"
     ESCALATE = "escalate"
+    SEND_TO_HUB = "send_to_hub"  # a One Touch Switch message, posted to the hub's letterbox
+    PARK_HUB_MESSAGE = "park_hub_message"  # one that answers nothing of ours: for supervisors
 
 
 class Effect(Model):
@@ -146,6 +149,7 @@ class Effect(Model):
     ticket_id: str | None = None
     escalation: Escalation | None = None
     text: str | None = None  # a message to the customer, in his language
+    message: dict[str, Any] | None = None  # a hub message, as it travels
 
 
 class Decision(Model):

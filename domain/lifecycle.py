@@ -25,6 +25,7 @@ from domain.models import (
 from domain.promises import CUSTOMER_FACING
 from domain.records import Escalation, MigrationState
 from domain.rules import LEGACY_RULES, Rules
+from domain.switching.record import Switch
 from domain.words import messages, staff
 
 # A missed visit has its own message (it is rebooked at once), so it gets no second one.
@@ -51,6 +52,8 @@ def propose(
         rules=rules,
         force_majeure=force_majeure or [],
     )
+    if request.switch is not None and Rules(rules).switches_through_the_hub:
+        state.switch = Switch()
     state.promises = promises.open_on_calendar(
         state, PromiseName.CONFIRMATION, request.policy.confirmation, now
     )

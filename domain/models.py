@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from domain.base import Model
 from domain.calendar import Calendar
 from domain.policy import MigrationPolicy
+from domain.switching.request import SwitchRequest
 from domain.terms import Terms
 
 
@@ -56,6 +58,11 @@ class PromiseName(StrEnum):
     CUT_OVER = "cut_over"
     REBOOK = "rebook"
     ACTIVATION = "activation"
+    # The losing provider's answers through the One Touch Switch hub (its answer times).
+    SWITCH_MATCH = "switch_match"
+    SWITCH_ORDER = "switch_order"
+    SWITCH_UPDATE = "switch_update"
+    SWITCH_CANCELLATION = "switch_cancellation"
 
 
 class PromiseStatus(StrEnum):
@@ -98,10 +105,6 @@ class RestoredHow(StrEnum):
 class TicketStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # Who acts from the status page: the customer himself, through his link.
@@ -183,6 +186,9 @@ class MigrationRequest(Model):
     requested_start_date: date | None = None
     # Set when a CRM placed the migration as a TM Forum product order.
     product_order: OrderRef | None = None
+    # Set when the line switches through the One Touch Switch hub (its jurisdiction's way):
+    # what the losing provider matches the customer on (rules 9).
+    switch: SwitchRequest | None = None
 
 
 class Undo(StrEnum):

@@ -22,6 +22,10 @@ OWNERS: dict[PromiseName, Party] = {
     PromiseName.CUT_OVER: Party.LOSING_OPERATOR,
     PromiseName.REBOOK: Party.DISPATCH,
     PromiseName.ACTIVATION: Party.GAINING_OPERATOR,
+    PromiseName.SWITCH_MATCH: Party.LOSING_OPERATOR,
+    PromiseName.SWITCH_ORDER: Party.LOSING_OPERATOR,
+    PromiseName.SWITCH_UPDATE: Party.LOSING_OPERATOR,
+    PromiseName.SWITCH_CANCELLATION: Party.LOSING_OPERATOR,
 }
 # Promises made to the customer himself: a broken one is told to him and compensated.
 CUSTOMER_FACING = frozenset(

@@ -23,6 +23,7 @@ from domain.models import (
     Undo,
 )
 from domain.rules import LEGACY_RULES
+from domain.switching.record import Switch
 
 
 class Replan(Model):
@@ -207,6 +208,8 @@ class MigrationState(Model):
     order_events: int = 0
     order_told: str | None = None
     order_cancellation: OrderCancellation | None = None
+    # What it exchanged with the losing provider through the hub (rules 9, hub switching).
+    switch: Switch | None = None
 
     @property
     def customer_without_service(self) -> bool:

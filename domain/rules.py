@@ -29,7 +29,10 @@ ORDER_EVENT_RULES = 7
 # And a product order kept as neutral facts (no URL, no TM Forum document): its events
 # carry them, and the edges render TMF622 with their own public address.
 NEUTRAL_ORDER_RULES = 8
-NEWEST = NEUTRAL_ORDER_RULES
+# And a line whose jurisdiction switches through the One Touch Switch hub (GB) matched,
+# ordered, updated, triggered or cancelled there by the migration itself.
+SWITCHING_RULES = 9
+NEWEST = SWITCHING_RULES
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,9 @@ class Rules:
         """An order's events carry its neutral facts; the edge that delivers them renders
         TMF622 (before: the migration rendered them, with the address it was placed from)."""
         return self.level >= NEUTRAL_ORDER_RULES
+
+    @property
+    def switches_through_the_hub(self) -> bool:
+        """A line that switches by One Touch Switch does so through the hub (before: every
+        line through the losing operator's gateway)."""
+        return self.level >= SWITCHING_RULES

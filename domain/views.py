@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -21,8 +21,11 @@ from domain.records import (
     VisitMove,
 )
 from domain.rules import Rules
+from domain.switching import flow as switching
+from domain.switching.record import Implication, SwitchOrder
 from domain.terms import Accrued
 from domain.words import staff
+from domain.words import switching as switch_words
 
 
 class Owner(Model):
@@ -50,6 +53,20 @@ class AsOf(Model):
     are counted to it, though the migration may not have woken since."""
 
     at: datetime
+
+
+class SwitchView(Model):
+    """The switch through the hub, as staff follow it: the references the losing provider
+    gave, the one chosen, where it stands, and every exchange in words."""
+
+    losing_provider: str
+    reference: str | None
+    status: str | None
+    planned_switch_date: date | None
+    references: list[SwitchOrder]
+    implications: list[Implication]
+    exchanges: list[str]
+    halted: str | None
 
 
 class Snapshot(Model):
@@ -101,6 +118,7 @@ class Snapshot(Model):
     product_order: OrderRef | None = None
     web_ui_url: str | None = None  # filled in by the API, which knows where the Web UI is
     customer_status_url: str | None = None  # the customer's status link, filled in likewise
+    switch: SwitchView | None = None  # a line switching through the One Touch Switch hub
 
 
 def owner(state: MigrationState) -> Owner:
@@ -126,7 +144,15 @@ def next_deadline(state: MigrationState) -> datetime | None:
 def next_wake(state: MigrationState) -> datetime | None:
     """When the migration's one timer must wake: the next deadline, or the next early
     warning if it comes first (a wake of its own: `next_deadline` keeps meaning due times)."""
-    times = [t for t in (next_deadline(state), promises.next_warning(state.promises)) if t]
+    times = [
+        t
+        for t in (
+            next_deadline(state),
+            promises.next_warning(state.promises),
+            switching.next_wake(state),
+        )
+        if t
+    ]
     return min(times, default=None)
 
 
@@ -172,6 +198,27 @@ def snapshot(state: MigrationState, now: datetime) -> Snapshot:
         slot_offer=offer_view(state),
         slots_open=slots.refuse_slots(state) is None,
         customer_moves_until=_customer_moves_until(state),
+        switch=switch_view(state),
+    )
+
+
+def switch_view(state: MigrationState) -> SwitchView | None:
+    sw, req = state.switch, state.request.switch
+    if sw is None or req is None:
+        return None
+    return SwitchView(
+        losing_provider=req.losing_rcpid,
+        reference=sw.reference,
+        status=sw.status.value if sw.status else None,
+        planned_switch_date=sw.planned,
+        references=sw.orders,
+        implications=sw.implications,
+        exchanges=[
+            f"{staff.at(state, s.at)}: {switch_words.sent(state, s)}: "
+            f"{s.answer or 'waiting for the answer'}"
+            for s in sw.sent
+        ],
+        halted=sw.halted,
     )
 
 

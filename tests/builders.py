@@ -13,10 +13,11 @@ from typing import Any
 from domain import lifecycle
 from domain.calendar import Calendar
 from domain.commands import BookVisit, Command, Confirm
-from domain.models import Actor, Customer, Line, MigrationRequest, OrderRef
+from domain.models import Actor, Customer, Language, Line, MigrationRequest, OrderRef
 from domain.policy import MigrationPolicy
 from domain.records import MigrationState
 from domain.rules import LEGACY_RULES, ORDER_EVENT_RULES
+from domain.switching.request import HubAddress, SwitchRequest, Voice
 
 T0 = datetime(2026, 11, 2, 10, 14, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -26,6 +27,7 @@ CARE = Actor(subject="giulia", role="care")
 DISPATCH = Actor(subject="marta", role="dispatch")
 LUCA = Actor(subject="luca", role="technician")
 OPERATOR = Actor(subject="telecom-gateway", role="operator")
+GORDON = Actor(subject="gordon", role="technician")  # Edinburgh's (EH1) technician
 
 
 def make_request(
@@ -42,6 +44,36 @@ def make_request(
         offer="fibra-1000",
         policy=MigrationPolicy(**policy),
         calendar=calendar,
+    )
+
+
+def gb_request(
+    calendar: Calendar | None = None, voice: Voice | None = Voice.PORT, **policy: Any
+) -> MigrationRequest:
+    """An Edinburgh line switching through the One Touch Switch hub from RLOS."""
+    switch = SwitchRequest(
+        our_rcpid="RMIG",
+        brand="Line Migrations",
+        losing_rcpid="RLOS",
+        surname="O'Conner",
+        address=HubAddress(lines=["1 High Street"], post_town="Edinburgh", post_code="EH1 1AA"),
+        voice=voice,
+        number="01314960001",
+    )
+    return MigrationRequest(
+        customer=Customer(name="Aoife O'Conner", phone="+447700900123", email="a@example.co.uk"),
+        line=Line(
+            number="+441314960001",
+            address=switch.address.one_line(),
+            migration_code="",
+            area="EH1",
+        ),
+        losing_operator="RLOS",
+        offer="fibre-900",
+        policy=MigrationPolicy(**policy),
+        calendar=calendar,
+        language=Language.EN,
+        switch=switch,
     )
 
 

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationNotice,
         ExternalCall,
         Holidays,
+        HubPost,
         LineOrder,
         MandateRequest,
         OrderRef,
@@ -29,13 +30,16 @@ with workflow.unsafe.imports_passed_through():
         TicketForward,
     )
     from activities.notifications import Notifications
+    from activities.ots_hub import OtsHub
     from activities.payments import Payments
     from activities.reporting import ReadModel
     from domain.commands import Effect, EffectKind
     from domain.facts import facts_of
     from domain.records import Escalation, MigrationState
+    from domain.switching.messages import PARK_ACTIVITY, Parked
     from domain.tmf.events import OrderEvent
     from domain.tmf.hub import ANNOUNCE_ACTIVITY
+    from domain.words import switching as switch_words
 
 # One HTTP exchange (the clients time out at 10 s) plus margin; also how long a call lost
 # with a crashed worker waits before it is retried elsewhere.
@@ -138,6 +142,20 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
                 ExternalCall(migration_id=mid, idempotency_key=key),
                 "Cancel the booked visit",
             )
+        case EffectKind.SEND_TO_HUB:
+            assert effect.message is not None
+            post = HubPost(migration_id=mid, idempotency_key=key, message=effect.message)
+            return await _call(OtsHub.send, post, switch_words.activity_summary(effect.message))
+        case EffectKind.PARK_HUB_MESSAGE:
+            assert effect.message is not None
+            await workflow.execute_activity(
+                PARK_ACTIVITY,
+                Parked.model_validate(effect.message),
+                start_to_close_timeout=CALL_TIMEOUT,
+                retry_policy=RETRY,
+                summary="Keep a hub message that answers nothing of ours, for supervisors",
+            )
+            return Receipt(reference="parked")
         case EffectKind.FORWARD_TICKET:
             return await _forward_ticket(state, key, effect.ticket_id)
         case EffectKind.REQUEST_MANDATE:

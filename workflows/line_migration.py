@@ -21,12 +21,14 @@ with workflow.unsafe.imports_passed_through():
     from domain import lifecycle, views
     from domain.commands import (
         Effect,
+        EffectKind,
         Outcome,
         StartMigration,
     )
     from domain.editing import UNDO_EFFECTS
     from domain.records import MigrationState
     from domain.rules import Rules
+    from domain.switching import flow as switching
     from domain.tmf import events as order_events
     from domain.views import Snapshot
     from domain.words import staff
@@ -66,13 +68,14 @@ class LineMigrationWorkflow(MigrationHandlers):
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
-        if start.state is None:
+        if start.state is None and self._state.switch is None:  # through the hub: a match
             async with self._lock:
                 await self._open_order()
         self._order_settled = True
         while not (lifecycle.is_closed(self._state) and self._in_flight == 0):
             self._surface_bug()
             self._learn_holidays_ahead()
+            self._advance_switch()
             self._apply_escalations()
             self._publish()
             if self._history_is_long():
@@ -99,8 +102,9 @@ class LineMigrationWorkflow(MigrationHandlers):
     def _commit(self, state: MigrationState, todo: list[Effect]) -> Snapshot:
         self._state = state
         self._start(todo)
+        self._advance_switch()
         self._publish()
-        return views.snapshot(state, workflow.now())
+        return views.snapshot(self._state, workflow.now())
 
     async def _open_order(self) -> None:
         """Validate line and code at the losing operator; a refusal fails with no other effect."""
@@ -146,6 +150,16 @@ class LineMigrationWorkflow(MigrationHandlers):
             self._learning_holidays = False
             self._in_flight -= 1
 
+    def _advance_switch(self) -> None:
+        """Through the hub, the one message the switch owes now, if any (before the ladder:
+        a silent match is sent once more before it escalates)."""
+        if self._state.switch is None:
+            return
+        decision = switching.advance(self._state, workflow.now())
+        if decision.effects:
+            self._state = decision.state
+            self._start(decision.effects)
+
     def _apply_escalations(self) -> None:
         """Breaches, escalations and early warnings due by now (a warning has no effect but
         changes the state, so the timer is re-aimed past it)."""
@@ -181,6 +195,13 @@ class LineMigrationWorkflow(MigrationHandlers):
                 self._state, effect, workflow.now(), receipt.reference
             )
         except ActivityError as err:
+            if effect.kind is EffectKind.SEND_TO_HUB:  # the hub refused it: people must act
+                refused = switching.not_sent(
+                    self._state, effect.step, effects.reason(err), workflow.now()
+                )
+                self._state = refused.state
+                self._start(refused.effects)
+                return
             self._state = lifecycle.effect_failed(
                 self._state, workflow.now(), effect.kind.value, effects.reason(err)
             )

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         ConfirmLineRelease,
         ConfirmServiceRestored,
         Effect,
+        EffectKind,
         OfferSlots,
         OpenTicket,
         ReportServiceLoss,
@@ -36,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import Declaration
     from domain.records import MigrationState, Ticket
     from domain.rules import Rules
+    from domain.switching import flow as switching
+    from domain.switching.messages import MESSAGE_SIGNAL, HubMessage, Parked
     from domain.tmf.facts import OrderFacts, order_facts
     from domain.tmf.orders import OwnedOrder, owned_order
     from domain.views import AsOf, OfferView, Snapshot
@@ -225,6 +228,26 @@ class MigrationHandlers:
     def revoke_force_majeure(self, d: Declaration) -> None:
         if Rules(self._state.rules).counts_working_days:
             self._commit(force_majeure.revoke(self._state, d.declaration_id, workflow.now()), [])
+
+    # --- the One Touch Switch hub: messages the letterbox took for this migration -------
+
+    @workflow.signal(name=MESSAGE_SIGNAL)
+    def hub_message(self, msg: HubMessage) -> None:
+        """An answer (or the hub's delivery failure) to a request this migration sent; a
+        duplicate changes nothing, one that answers nothing of ours goes to supervisors."""
+        received = switching.receive(self._state, msg, workflow.now())
+        todo = list(received.decision.effects)
+        if received.unmatched is not None:
+            parked = Parked(message=msg, reason=received.unmatched)
+            todo.append(
+                Effect(
+                    kind=EffectKind.PARK_HUB_MESSAGE,
+                    step=f"park-{msg.dedupe_key}",
+                    message=parked.model_dump(mode="json"),
+                )
+            )
+        if received.decision.state is not self._state or todo:
+            self._commit(received.decision.state, todo)
 
     # --- deciding ----------------------------------------------------------------------
 

@@ -18,12 +18,14 @@ with workflow.unsafe.imports_passed_through():
         RAINY_DAY_RULES,
         REPORTING_RULES,
         SLOT_RULES,
+        SWITCHING_RULES,
     )
     from workflows import search_attributes as sa
 
-# Newest first: a product order as neutral facts; a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
+# Newest first: lines switched through the One Touch Switch hub; a product order as neutral facts; a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
 # calendar; messages when a promise to the customer breaks; rebooking and reinstatement.
 RULES_PATCHES = (
+    ("one-touch-switch", SWITCHING_RULES),
     ("neutral-orders", NEUTRAL_ORDER_RULES),
     ("order-events", ORDER_EVENT_RULES),
     ("reporting-facts", REPORTING_RULES),

@@ -187,10 +187,11 @@ def _activated(draft: MigrationState, cmd: ReportVisit, now: datetime) -> Decisi
     detail = cmd.notes or "new line active; contract effective"
     append_timeline(draft, now, "activated", cmd.actor, detail)
     effects = [
-        Effect(kind=EffectKind.REQUEST_RELEASE, step="release"),
         Effect(kind=EffectKind.REQUEST_MANDATE, step="mandate"),
         Effect(kind=EffectKind.NOTIFY_ACTIVATION, step="activation-notice"),
     ]
+    if draft.switch is None:  # through the hub, the trigger asks the losing provider
+        effects.insert(0, Effect(kind=EffectKind.REQUEST_RELEASE, step="release"))
     return Decision(state=draft, effects=effects)
 
 

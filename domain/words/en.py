@@ -22,6 +22,10 @@ EN = Catalogue(
         PromiseName.TICKET_ACK: "take up your report",
         PromiseName.CUT_OVER: "close the old line",
         PromiseName.ACTIVATION: "activate your new line",
+        PromiseName.SWITCH_MATCH: "answer our request to switch your line",
+        PromiseName.SWITCH_ORDER: "confirm your switch date",
+        PromiseName.SWITCH_UPDATE: "confirm your switch date",
+        PromiseName.SWITCH_CANCELLATION: "confirm that your switch is cancelled",
     },
     parties={
         Party.GAINING_OPERATOR: "Our customer service",

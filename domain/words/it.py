@@ -22,6 +22,10 @@ IT = Catalogue(
         PromiseName.TICKET_ACK: "prendere in carico la tua segnalazione",
         PromiseName.CUT_OVER: "chiudere la vecchia linea",
         PromiseName.ACTIVATION: "attivare la tua nuova linea",
+        PromiseName.SWITCH_MATCH: "rispondere alla nostra richiesta di passaggio",
+        PromiseName.SWITCH_ORDER: "confermare la data del passaggio",
+        PromiseName.SWITCH_UPDATE: "confermare la data del passaggio",
+        PromiseName.SWITCH_CANCELLATION: "confermare che il passaggio è annullato",
     },
     parties={
         Party.GAINING_OPERATOR: "Il nostro servizio clienti",

@@ -129,8 +129,16 @@ def promise_words(state: MigrationState, p: Promise) -> str:
         case PromiseName.TICKET_ACK:
             ticket = p.id.partition(":")[2]
             return f"the field team must acknowledge ticket {ticket} by {by}"
+        case PromiseName.CUT_OVER if state.switch is not None:
+            return f"{state.request.losing_operator} must confirm the trigger (its service ends) by {by}"
         case PromiseName.CUT_OVER:
             return f"{state.request.losing_operator} must release the old line by {by}"
+        case PromiseName.SWITCH_MATCH:
+            return f"{state.request.losing_operator} must answer the match through the hub by {by}"
+        case PromiseName.SWITCH_ORDER | PromiseName.SWITCH_UPDATE:
+            return f"{state.request.losing_operator} must confirm the switch date by {by}"
+        case PromiseName.SWITCH_CANCELLATION:
+            return f"{state.request.losing_operator} must confirm the cancellation by {by}"
         case PromiseName.ACTIVATION:
             stopped = next((q for q in p.pauses if q.end is None), None)
             if stopped is not None:

@@ -19,6 +19,7 @@ from activities.messages import (
     CustomerMessage,
     EscalationNotice,
     ExternalCall,
+    HubPost,
     LineOrder,
     MandateRequest,
     OrderRef,
@@ -32,7 +33,9 @@ from activities.messages import (
 )
 from domain.commands import Booked
 from domain.facts import Facts
+from domain.switching.messages import PARK_ACTIVITY, Parked
 from domain.tmf.events import OrderEvent
+from schemas import ots_problems
 from simulators.capacity import Capacity, Refused, load_roster
 
 Payload = TypeVar("Payload", bound=ExternalCall)
@@ -73,6 +76,12 @@ class FakeSystems:
     facts: list[Facts] = field(default_factory=list)  # written to the report's read model
     announced: list[OrderEvent] = field(default_factory=list)  # handed to listeners, retries too
     announce_failures: int = 0  # announcements that fail after handing their events over
+    hub_refusals: int = 0  # posts to the hub's letterbox refused for good (a 400)
+    parked: list[Parked] = field(default_factory=list)  # hub messages for the supervisors
+
+    def hub_messages(self) -> list[dict[str, Any]]:
+        """Every message the hub took from us, once each (a retry is the same message)."""
+        return [c.payload.message for c in self.named("ots.send") if isinstance(c.payload, HubPost)]
 
     def named(self, name: str) -> list[Call]:
         return [c for c in self.effects.values() if c.name == name]
@@ -108,10 +117,31 @@ class FakeSystems:
         return [
             *(self._fake(name, model) for name, model in SIGNATURES.items()),
             *capacity,
+            *self._hub(),
             record_facts,
             announce,
             extend_calendar,
         ]
+
+    def _hub(self) -> list[Any]:
+        @activity.defn(name="ots.send")
+        async def send(post: HubPost) -> Receipt:
+            self.deliveries.append(Call("ots.send", post.idempotency_key, post))
+            problems = ots_problems(post.message)
+            if problems or self.hub_refusals > 0:
+                self.hub_refusals = max(0, self.hub_refusals - 1)
+                said = "; ".join(problems) or "invalid message format (9006)"
+                raise ApplicationError(said, type=BUSINESS_REFUSAL, non_retryable=True)
+            self.effects.setdefault(
+                post.idempotency_key, Call("ots.send", post.idempotency_key, post)
+            )
+            return Receipt(reference=post.message["envelope"]["source"]["correlationID"])
+
+        @activity.defn(name=PARK_ACTIVITY)
+        async def park(parked: Parked) -> None:
+            self.parked.append(parked)
+
+        return [send, park]
 
     def _field_service(self) -> list[Any]:
         cap = self.capacity

@@ -1,0 +1,1 @@
+"""The One Touch Switch hub's edge: our token endpoint and our letterbox."""

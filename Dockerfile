@@ -14,6 +14,7 @@ COPY observability ./observability
 COPY security ./security
 COPY reporting ./reporting
 COPY config ./config
+COPY schemas ./schemas
 COPY worker.py settings.py connection.py stack.py ./
 # Bytecode at build time: the app user cannot write it, and the workflow sandbox loads the
 # workflow's module again for every new run.

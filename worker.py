@@ -22,6 +22,7 @@ from usecases import reports, temporal
 from usecases.fan_out import FanOuts
 from workflows.event_delivery import EventDeliveryWorkflow
 from workflows.force_majeure import ForceMajeureRegistry
+from workflows.hub_inbox import UnmatchedHubMessages
 from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
 from workflows.monthly_report import MonthlyReportWorkflow
@@ -40,6 +41,7 @@ def build_worker(
         MonthlyReportWorkflow,
         ForceMajeureRegistry,
         EventDeliveryWorkflow,
+        UnmatchedHubMessages,
     ),
     task_queue: str | None = None,
 ) -> Worker:
@@ -79,7 +81,7 @@ async def main() -> None:
     if await reports.ensure_schedule(client, settings.task_queue):
         log.info("created the schedule %s", reports.SCHEDULE_ID)
     worker = build_worker(
-        client, settings, [*activity_fns, fan_outs.force_majeure, fan_outs.announce]
+        client, settings, [*activity_fns, fan_outs.force_majeure, fan_outs.announce, fan_outs.park]
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -64,7 +64,8 @@ class HubClient:
             raise HubRefused(f"the hub refused the message ({status}): {_said(response)}")
 
     async def directory(self) -> list[dict[str, Any]]:
-        """Every provider listed at the hub, with its processes' status."""
+        """Every provider listed at the hub, with its processes' status (the answer is
+        `{"list": [{"listType": "RCPID", "identity": [{"id", "name", "processSupport"}]}]}`)."""
         for attempt in (1, 2):
             token = await self._bearer(renew=attempt == 2)
             response = await self._call(
@@ -77,9 +78,8 @@ class HubClient:
                 break
         if response.status_code >= 400:
             raise HubUnavailable(f"the hub's directory answered {response.status_code}")
-        listed = response.json()
-        entries: list[dict[str, Any]] = listed if isinstance(listed, list) else []
-        return entries
+        listed = response.json().get("list", [])
+        return [e for found in listed for e in found.get("identity", [])]
 
     async def _bearer(self, renew: bool) -> str:
         async with self._renewing:

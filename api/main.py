@@ -18,9 +18,10 @@ from api.console import pages as console_pages
 from api.console import reports as console_reports
 from api.deps import ClientDep
 from api.edge import Edge
+from api.hub import routes as hub_routes
 from api.identity import Identity
 from api.rate_limit import LinkLimiter, WriteLimiter
-from api.routes import actions, force_majeure, migrations, reports, worklist
+from api.routes import actions, force_majeure, migrations, reports, switching, worklist
 from api.schemas import Health
 from api.status_page import routes as status_routes
 from api.tmf import hub as tmf_hub
@@ -49,6 +50,10 @@ TAGS = [
     {"name": "reports", "description": "the promise-keeping report, from the SQL read model"},
     {"name": "TM Forum: product ordering", "description": "TMF622 v4 for operators' CRMs"},
     {"name": "TM Forum: events", "description": "listeners of a CRM's product orders"},
+    {
+        "name": "One Touch Switch hub",
+        "description": "TOTSCo's hub: our token endpoint, our letterbox",
+    },
 ]
 
 # Every edge's routes, in the order they match (the console's reports before its pages).
@@ -58,6 +63,8 @@ ROUTERS = (
     worklist.router,
     force_majeure.router,
     reports.router,
+    switching.router,
+    hub_routes.router,
     tmf_orders.router,
     tmf_hub.router,
     console_reports.router,

@@ -63,6 +63,10 @@ class Terms(Frozen):
     activation: PromiseWindow  # the contract's time for the new line to be active
     activation_kind: CompensationKind  # what a late activation is paid as here
     service_restoration: PromiseWindow | None = None  # the regulator's repair clock, if any
+    cut_over: PromiseWindow | None = None  # the losing side's time to release the old line
+    # How lines switch here: through the losing operator's gateway, or the One Touch
+    # Switch hub (`ots`).
+    switching: Literal["gateway", "ots"] = "gateway"
     tables: tuple[Table, ...]
     source: str  # the data file it was read from
 

@@ -68,3 +68,8 @@ def listener_secret(signing_key: str, subscription_id: str) -> str:
 def delivery_signature(secret: str, body: bytes) -> str:
     """The `X-Hub-Signature-256` header of a delivery: HMAC-SHA256 of the exact body sent."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def same(sent: str, expected: str) -> bool:
+    """Compare a presented secret in constant time."""
+    return hmac.compare_digest(sent.encode(), expected.encode())

@@ -1,5 +1,5 @@
 """Simulated external systems: the losing operator's gateway, field service, notifications,
-payments and a CRM's event listener. Each records every call, does each effect once per
+payments, a CRM's event listener and the One Touch Switch hub (`simulators/hub.py`). Each records every call, does each effect once per
 idempotency key, and takes injected faults, so tests can prove what the real systems would
 have seen."""
 
@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from settings import get_settings
+from simulators import hub
 from simulators.capacity import Capacity, Refused, load_roster
 from simulators.recorder import CallRecord, FaultSpec, Recorder, System
 
@@ -46,6 +47,7 @@ app.state.recorder = Recorder()
 app.state.capacity = Capacity(load_roster(get_settings().field_service_roster))
 app.state.callbacks = set()
 app.state.received = {}  # listener name: the deliveries it accepted
+app.state.hub = hub.Hub(subscribers=list(hub.SEED))
 
 
 def recorder(request: Request) -> Recorder:
@@ -400,5 +402,5 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-for router in (losing, field, notifications, payments, listener, control):
+for router in (losing, field, notifications, payments, listener, control, hub.router):
     app.include_router(router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -17,6 +18,7 @@ class System(StrEnum):
     NOTIFICATIONS = "notifications"
     PAYMENTS = "payments"
     LISTENER = "listener"  # a CRM's event listener (TM Forum hub callbacks)
+    HUB = "hub"  # the One Touch Switch hub's letterbox
 
 
 class CallRecord(BaseModel):
@@ -38,6 +40,7 @@ class FaultSpec(BaseModel):
     status: int = Field(503, ge=400, le=599)
     hang_next: int = Field(0, ge=0, description="hold the next N calls for `hang_s` seconds")
     hang_s: float = Field(0.0, ge=0, le=120)
+    fail_for_s: float = Field(0.0, ge=0, le=600, description="answer `status` for this long")
     latency_s: float = Field(0.0, ge=0, le=30, description="added to every call")
     reject_migration_codes: list[str] = Field(
         default_factory=list, description="losing operator: codes that do not match the line"
@@ -56,6 +59,7 @@ class Faults:
     hang_s: float = 0.0
     latency_s: float = 0.0
     action: str | None = None
+    fail_until: float = 0.0  # monotonic
 
 
 @dataclass
@@ -67,8 +71,15 @@ class Recorder:
     faulted: int = 0
 
     def inject(self, spec: FaultSpec) -> None:
+        until = time.monotonic() + spec.fail_for_s if spec.fail_for_s else 0.0
         self.faults[spec.system] = Faults(
-            spec.fail_next, spec.status, spec.hang_next, spec.hang_s, spec.latency_s, spec.action
+            spec.fail_next,
+            spec.status,
+            spec.hang_next,
+            spec.hang_s,
+            spec.latency_s,
+            spec.action,
+            until,
         )
         self.rejected_codes |= set(spec.reject_migration_codes)
         if spec.release_callback_delay_s is not None:
@@ -90,6 +101,9 @@ class Recorder:
             f.hang_next -= 1
             self.faulted += 1
             await asyncio.sleep(f.hang_s)
+        if f.fail_until > time.monotonic():
+            self.faulted += 1
+            return f.status
         if f.fail_next > 0:
             f.fail_next -= 1
             self.faulted += 1

@@ -1,6 +1,7 @@
 """The worker's activities that talk to Temporal itself, so they belong to the application
-layer: carrying a force-majeure declaration to the running migrations of its area, and
-handing a product order's events to its CRM's listeners. Each finds its targets in
+layer: carrying a force-majeure declaration to the running migrations of its area,
+handing a product order's events to its CRM's listeners, and keeping a hub message nobody
+asked for where supervisors see it. Each finds its targets in
 visibility and tells each by a signal the target dedupes, so a retried activity tells
 nobody twice in effect."""
 
@@ -10,6 +11,7 @@ from temporalio import activity
 
 from activities.messages import FanOut, FanOutResult
 from domain.force_majeure import DECLARE_SIGNAL, FAN_OUT_ACTIVITY, REVOKE_SIGNAL
+from domain.switching.messages import PARK_ACTIVITY, Parked
 from domain.tmf import hub
 from domain.tmf.events import OrderEvent
 from domain.tmf.hub import (
@@ -19,7 +21,7 @@ from domain.tmf.hub import (
     DeliveryState,
     Subscription,
 )
-from usecases import temporal
+from usecases import switching, temporal
 from usecases import visibility as v
 from usecases.listeners import subscriptions_query
 from workflows import search_attributes as sa
@@ -69,3 +71,9 @@ class FanOuts:
             ):
                 told += 1
         return told
+
+    @activity.defn(name=PARK_ACTIVITY)
+    async def park(self, parked: Parked) -> None:
+        """A hub message a migration took that answers nothing it sent: to the supervisors'
+        list (kept once, however often this is retried)."""
+        await switching.park(self._client, self._task_queue, parked)

@@ -32,12 +32,24 @@ def _terms(path: Path) -> Terms:
         activation=windows["activation"],
         activation_kind=data["activation"]["paid_as"],
         service_restoration=windows.get("service_restoration"),
+        cut_over=windows.get("cut_over"),
+        switching=data.get("switching", "gateway"),
         tables=tuple(data["tables"]),
         source=f"config/jurisdictions/{path.name}",
     )
 
 
+def switching_of(country: str) -> str:
+    """How the jurisdiction's lines switch: `ots` (through the One Touch Switch hub) or
+    `gateway` (through the losing operator's gateway)."""
+    return all_terms()[country].switching
+
+
 def default_windows(terms: Terms) -> dict[str, Any]:
     """The promise windows this jurisdiction sets, for a policy that does not."""
-    windows = {"activation": terms.activation, "service_restoration": terms.service_restoration}
+    windows = {
+        "activation": terms.activation,
+        "service_restoration": terms.service_restoration,
+        "cut_over": terms.cut_over,
+    }
     return {name: window for name, window in windows.items() if window is not None}

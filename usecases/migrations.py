@@ -16,7 +16,7 @@ from domain.tmf.facts import ORDER_MEMO
 from domain.views import OfferView, Snapshot
 from security import hashing
 from settings import Settings
-from usecases import calendars, force_majeure, jurisdictions, temporal
+from usecases import calendars, force_majeure, jurisdictions, switching, temporal
 from usecases import visibility as v
 from usecases.callers import Principal
 from usecases.errors import in_conflict, invalid, not_found
@@ -67,9 +67,16 @@ async def place(
     overrides = body.policy.overrides() if body.policy else {}
     calendar = calendars.resolve(body.calendar, datetime.now(UTC).date())
     terms = jurisdictions.all_terms()[calendar.country]
+    switch = await switching.switch_request(settings, body, calendar.country)
+    line = body.line
     request = MigrationRequest(
-        customer=Customer(**body.customer.model_dump()),
-        line=Line(**body.line.model_dump()),
+        customer=Customer(**body.customer.model_dump(exclude={"surname"})),
+        line=Line(
+            number=line.number,
+            address=switch.address.one_line() if switch else str(line.address),
+            migration_code=line.migration_code or "",
+            area=line.area,
+        ),
         losing_operator=body.losing_operator,
         offer=body.offer,
         policy=MigrationPolicy.model_validate(jurisdictions.default_windows(terms) | overrides),
@@ -78,6 +85,7 @@ async def place(
         terms=terms,
         requested_start_date=body.requested_start_date,
         product_order=order,
+        switch=switch,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
     start_input = StartMigration(

@@ -20,29 +20,73 @@ from pydantic import (
 
 from domain.calendar import WorkingDays, WorkingHours
 from domain.models import Language
+from domain.switching.request import Voice
 from usecases.calendars import supported_countries
-from usecases.fields import E164, Area, Body, Name, Text, Window
+from usecases.fields import E164, Area, Body, Text, Window
 from usecases.jurisdictions import all_terms
+
+# An operator's name at its gateway (IT), or a provider's RCPID at the hub (GB).
+LosingOperator = Annotated[
+    str,
+    Field(
+        pattern=r"^(?:[a-z0-9][a-z0-9_.-]{0,63}|[B-Z][A-Z]{3})$",
+        description="the losing operator's name at its gateway (IT), or the losing "
+        "provider's RCPID at the One Touch Switch hub (GB)",
+        examples=["telecom", "RLOS"],
+    ),
+]
+UK_POSTCODE = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
 
 
 class CustomerIn(Body):
     name: Text
     phone: E164
     email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")] | None = None
+    surname: Text | None = Field(
+        None, description="GB: required, the losing provider matches the customer on it"
+    )
+
+
+class AddressIn(Body):
+    """An address as the Post Office writes it (PAF): the house number on the street line."""
+
+    lines: Annotated[list[Text], Field(min_length=1, max_length=10, examples=[["1 High Street"]])]
+    post_town: Text
+    post_code: Annotated[str, Field(pattern=UK_POSTCODE, examples=["EH1 1AA"])]
+    uprn: (
+        Annotated[
+            str, Field(pattern=r"^[0-9]{1,12}$", description="Unique Property Reference Number")
+        ]
+        | None
+    ) = None
 
 
 class LineIn(Body):
     number: E164
-    address: Text
-    migration_code: Annotated[
-        str,
-        Field(
-            pattern=r"^[A-Za-z0-9]{5,32}$",
-            description="the losing operator judges whether it matches the line",
-            examples=["TIM0A1B2C3"],
-        ),
-    ]
+    address: Text | AddressIn = Field(
+        description="in words; GB: an address as the Post Office writes it (lines, post "
+        "town, postcode, UPRN if known)"
+    )
+    migration_code: (
+        Annotated[
+            str,
+            Field(
+                pattern=r"^[A-Za-z0-9]{5,32}$",
+                description="IT: required, the losing operator judges whether it matches the line",
+                examples=["TIM0A1B2C3"],
+            ),
+        ]
+        | None
+    ) = None
     area: Area | None = None
+    account_at_losing: Text | None = Field(
+        None, description="GB: the customer's account number at the losing provider"
+    )
+    voice: Voice | None = Field(
+        None,
+        description="GB: the voice line kept with its number (`port`), ceased (`cease`), "
+        "or left with the losing provider (absent: broadband only)",
+    )
 
 
 ELAPSED: TypeAdapter[timedelta] = TypeAdapter(Window)
@@ -159,7 +203,7 @@ class CalendarIn(Body):
 class MigrationIn(Body):
     customer: CustomerIn
     line: LineIn
-    losing_operator: Name
+    losing_operator: LosingOperator
     offer: Text
     policy: PolicyIn | None = None
     calendar: CalendarIn | None = Field(

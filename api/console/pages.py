@@ -18,7 +18,7 @@ from api.console.actions import perform
 from domain.models import FailureReason, Role
 from domain.words.figures import figure_label, figure_value
 from domain.words.staff import clock, when
-from usecases import migrations, worklists
+from usecases import migrations, switching, worklists
 from usecases.errors import Refused
 
 HERE = Path(__file__).resolve().parent
@@ -113,6 +113,20 @@ async def my_work(request: Request) -> Response:
     except Refused as err:
         return page(request, "error.html", err.status, who=who, message=err.message)
     return page(request, "work.html", who=who, items=items, today=today)
+
+
+@router.get("/hub-messages")
+async def hub_messages(request: Request) -> Response:
+    """Supervisors and auditors: the hub's messages that answered no request of ours."""
+    try:
+        who = await session.principal(request)
+    except session.NotSignedIn:
+        return to_sign_in()
+    if who.role not in (Role.SUPERVISOR, Role.AUDITOR):
+        message = "only supervisors and auditors see the hub's unmatched messages"
+        return page(request, "error.html", 403, who=who, message=message)
+    parked = await switching.unmatched(request.app.state.client)
+    return page(request, "hub_messages.html", who=who, parked=parked)
 
 
 @router.get("/migrations/{migration_id}")

@@ -54,6 +54,11 @@ class StatusPage(Words):
     pause_customer: str
     pause_force_majeure: str
     visit_moved: str  # {was}, {when}
+    # A switch through the One Touch Switch hub, as it goes: {who} is the losing provider.
+    switch_matched: str  # {who}
+    switch_date: str  # {who}, {day}
+    switch_done: str  # {who}
+    switch_cancelled: str  # {who}
     reinstating: str
     withdrawn: str  # {why}
     failed: str  # {why}

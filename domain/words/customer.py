@@ -7,7 +7,7 @@ Times are shown in the customer's own zone (his line's calendar), whatever the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.models import Language
@@ -78,6 +78,10 @@ class Voice:
 
     def money(self, cents: int, currency: str = "EUR") -> str:
         return money(cents, self.lang, currency)
+
+    def date(self, d: date) -> str:
+        """A calendar day (a switch date): "Tue 8 Dec"."""
+        return day(datetime.combine(d, time(12), tzinfo=self.zone), self.lang, self.zone)
 
 
 def voice(lang: Language, time_zone: str | None) -> Voice:

@@ -88,6 +88,10 @@ EN = Catalogue(
         pause_customer="you were not available for the visit",
         pause_force_majeure="force majeure",
         visit_moved="Visit moved from {was} to {when}",
+        switch_matched="{who}, your current provider, has found your account: we have asked to take over your line.",
+        switch_date="{who} has agreed the day you switch: {day}.",
+        switch_done="{who} has stopped your old service: you are with us now.",
+        switch_cancelled="Your switch is cancelled: {who} keeps your service as it was.",
         reinstating="We asked your old operator to give you your line back; this page follows "
         "it until it works.",
         withdrawn="Withdrawn at no cost ({why}): nothing changes on your current line.",

@@ -96,6 +96,10 @@ IT = Catalogue(
         pause_customer="non eri disponibile per la visita",
         pause_force_majeure="forza maggiore",
         visit_moved="Visita spostata da {was} a {when}",
+        switch_matched="{who}, il tuo attuale operatore, ha trovato il tuo contratto: abbiamo chiesto di prendere in carico la tua linea.",
+        switch_date="{who} ha confermato il giorno del passaggio: {day}.",
+        switch_done="{who} ha cessato il vecchio servizio: ora sei con noi.",
+        switch_cancelled="Il passaggio è annullato: {who} mantiene il tuo servizio com'era.",
         reinstating="Abbiamo chiesto al tuo vecchio operatore di ridarti la linea; ti "
         "aggiorniamo qui finché non funziona.",
         withdrawn="Ritirata senza costi ({why}): sulla tua linea attuale non cambia nulla.",

@@ -71,6 +71,7 @@ class StatusView(Model):
     outcome: str | None
     problems: list[ProblemLine]
     appointment: AppointmentChoice | None = None
+    switching: list[str] = []  # a switch through the hub, as it went (matched, date, done)
 
 
 def _first_name(full: str) -> str:
@@ -94,7 +95,24 @@ def view(snap: Snapshot, now: datetime) -> StatusView:
         outcome=_outcome(snap, voice),
         problems=_problems(snap, voice),
         appointment=_choice(snap, now, voice),
+        switching=_switching(snap, voice),
     )
+
+
+def _switching(snap: Snapshot, voice: Voice) -> list[str]:
+    """Where his switch stands with his old provider, in his words."""
+    sw = snap.switch
+    if sw is None or sw.reference is None:
+        return []
+    said, who = voice.words.status_page, sw.losing_provider
+    lines = [said.switch_matched.format(who=who)]
+    if sw.planned_switch_date is not None:
+        lines.append(said.switch_date.format(who=who, day=voice.date(sw.planned_switch_date)))
+    if sw.status == "triggered":
+        lines.append(said.switch_done.format(who=who))
+    if sw.status == "cancelled":
+        lines.append(said.switch_cancelled.format(who=who))
+    return lines
 
 
 def _choice(snap: Snapshot, now: datetime, voice: Voice) -> AppointmentChoice | None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.e2e.client import auth, migration_body
+from tests.e2e.hub import subscriber
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -26,13 +27,16 @@ def next_scottish_working_day(after: date) -> date:
     return day
 
 
-async def test_a_working_day_window_on_a_scottish_line(api: httpx.AsyncClient) -> None:
-    body = migration_body(confirmation={"working_days": 1}, ticket_ack="PT4H")
+async def test_a_working_day_window_on_a_scottish_line(
+    api: httpx.AsyncClient, sims: httpx.AsyncClient
+) -> None:
+    body = await subscriber(sims)
+    body["policy"] = {"confirmation": {"working_days": 1}, "ticket_ack": "PT4H"}
     body["calendar"] = {"country": "GB", "subdivision": "SCT"}
     r = await api.post("/migrations", json=body, headers=auth("sales"))
     assert r.status_code == 201, r.text
     started = datetime.fromisoformat(r.json()["created_at"])
-    (confirmation,) = r.json()["promises"]
+    confirmation = next(p for p in r.json()["promises"] if p["name"] == "confirmation")
     expected = datetime.combine(
         next_scottish_working_day(started.astimezone(LONDON).date()),
         time(23, 59, 59),
@@ -42,12 +46,11 @@ async def test_a_working_day_window_on_a_scottish_line(api: httpx.AsyncClient) -
 
 
 async def test_a_british_line_gets_its_jurisdictions_windows_and_currency(
-    api: httpx.AsyncClient,
+    api: httpx.AsyncClient, sims: httpx.AsyncClient
 ) -> None:
     """No window asked for: the activation promise and the repair clock come from the GB
     data file (10 and 2 working days), and whatever is owed is owed in pounds."""
-    body = migration_body()
-    body["calendar"] = {"country": "GB"}
+    body = await subscriber(sims)
     r = await api.post("/migrations", json=body, headers=auth("sales"))
     assert r.status_code == 201, r.text
     mid = r.json()["migration_id"]
@@ -86,11 +89,12 @@ async def test_a_calendar_or_window_it_cannot_count_is_refused(
 
 
 async def test_the_activation_window_may_be_overridden_at_start_like_any_other(
-    api: httpx.AsyncClient,
+    api: httpx.AsyncClient, sims: httpx.AsyncClient
 ) -> None:
     """`policy.activation` is a promise window like the others: one working day asked for on
     a Scottish line is due at the end of the next Scottish working day after confirmation."""
-    body = migration_body(activation={"working_days": 1})
+    body = await subscriber(sims)
+    body["policy"] = {"activation": {"working_days": 1}}
     body["calendar"] = {"country": "GB", "subdivision": "SCT"}
     r = await api.post("/migrations", json=body, headers=auth("sales"))
     assert r.status_code == 201, r.text

@@ -58,6 +58,9 @@ ELSEWHERE = {
     ("POST", "/status/{token}/appointment"): "the form's idempotency_key, bound to the link",
     ("POST", "/tmf-api/productOrderingManagement/v4/productOrder"): "its externalId is its "
     "key, bound the same way (same body: the same order; another: 409, test_tmf.py)",
+    ("POST", "/oauth2/token"): "issues a token to the hub; writes nothing",
+    ("POST", "/letterbox/v1/post"): "the hub's message is its own key: the sender and its "
+    "correlation id, taken once (test_switching.py)",
 }
 # TM Forum's writes, written here too: a refusal in TM Forum's Error shape.
 KEYED |= {

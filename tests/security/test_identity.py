@@ -174,6 +174,8 @@ async def test_development_tokens_are_refused_in_production(
     monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
     monkeypatch.setenv("STATUS_LINK_KEYS", "s-1:a-production-status-link-key")
     monkeypatch.setenv("STATUS_LINK_KEY_ID", "s-1")
+    monkeypatch.setenv("OTS_CLIENT_SECRET", "a-production-hub-client-secret")
+    monkeypatch.setenv("OTS_HUB_CLIENT_SECRET", "a-production-secret-the-hub-presents")
     async with inprocess_api(dev_env.client, environment="production", **OIDC) as api:
         dev = await api.get(UNKNOWN, headers=bearer("dev-auditor"))
         real = await api.get(UNKNOWN, headers=bearer(token()))
@@ -223,6 +225,8 @@ async def test_the_codec_server_needs_an_auditors_token_in_production(
     monkeypatch.setenv("PAYLOAD_KEY_ID", "p-1")
     monkeypatch.setenv("STATUS_LINK_KEYS", "s-1:a-production-status-link-key")
     monkeypatch.setenv("STATUS_LINK_KEY_ID", "s-1")
+    monkeypatch.setenv("OTS_CLIENT_SECRET", "a-production-hub-client-secret")
+    monkeypatch.setenv("OTS_HUB_CLIENT_SECRET", "a-production-secret-the-hub-presents")
     ui = "https://temporal-ui.example-operator.it"
     document = json.dumps({"payloads": []})
     async with inprocess_api(

@@ -12,6 +12,16 @@ from domain.records import MigrationState
 from domain.rules import Rules
 
 STILL_OWED_AFTER_THE_END = frozenset({PromiseName.SERVICE_RESTORATION})
+# The losing provider still answers what we asked through the hub: an order answered after
+# a withdrawal is then cancelled, so the migration waits for it.
+HUB_ANSWERS = frozenset(
+    {
+        PromiseName.SWITCH_MATCH,
+        PromiseName.SWITCH_ORDER,
+        PromiseName.SWITCH_UPDATE,
+        PromiseName.SWITCH_CANCELLATION,
+    }
+)
 
 
 def set_final_stage(
@@ -22,7 +32,7 @@ def set_final_stage(
     draft.stage = stage
     draft.outcome_reason = reason
     stranded = draft.customer_without_service and Rules(draft.rules).rebooks_and_reinstates
-    keep = STILL_OWED_AFTER_THE_END if stranded else frozenset()
+    keep = (STILL_OWED_AFTER_THE_END if stranded else frozenset()) | HUB_ANSWERS
     draft.promises = promises.cancel_pending(draft.promises, now, keep)
     append_timeline(draft, now, stage.value, by, reason)
     effects = pop_compensations(draft)

@@ -243,6 +243,22 @@ async def test_a_withdrawal_after_ordering_cancels_the_switch_order(
     assert outcome.stage is Stage.WITHDRAWN
 
 
+async def test_an_order_answered_after_the_withdrawal_is_then_cancelled(
+    env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
+) -> None:
+    handle = await gb_migration(env, worker)
+    await handle.signal(Wf.hub_message, losing.matched(await message(systems, 1)))
+    await confirm(handle)
+    await book_gordon(env, handle, timedelta(hours=2))
+    order = await message(systems, 2)
+    await handle.execute_update(Wf.withdraw, Withdraw(actor=SALES, reason="changed his mind"))
+    await handle.signal(Wf.hub_message, losing.confirmed(order))  # the answer comes after
+    cancellation = await message(systems, 3)
+    assert routing(cancellation) == "OrderCancellationRequest"
+    await handle.signal(Wf.hub_message, losing.confirmed(cancellation))
+    assert (await handle.result()).stage is Stage.WITHDRAWN
+
+
 async def test_the_same_answer_twice_changes_nothing_and_a_stranger_is_parked(
     env: WorkflowEnvironment, worker: Worker, systems: FakeSystems
 ) -> None:

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from typing import Any
 
 import httpx
+from playwright.async_api import ViewportSize, expect
 
+from tests.browser import DOCS, chromium
 from tests.e2e.client import auth, post, until
 from tests.e2e.hub import HUB_CREDENTIALS, received, routing, sent_by, subscriber, token
 
 ANSWER = "residentialSwitchOrderConfirmation"
+TALL_DESKTOP: ViewportSize = {"width": 2000, "height": 1400}
 
 
 async def start(api: httpx.AsyncClient, body: dict[str, Any]) -> str:
@@ -219,3 +223,29 @@ async def test_the_letterbox_refuses_what_is_malformed_without_a_5xx(
     parked = await api.get("/switching/unmatched", headers=auth("supervisor"))
     assert parked.status_code == 200
     assert any(p["message"]["source_correlation"] == "y" * 256 for p in parked.json())
+
+
+async def test_an_auditor_reads_the_exchange_with_the_hub_in_the_web_ui(
+    api: httpx.AsyncClient, sims: httpx.AsyncClient
+) -> None:
+    """The messages sent (each activity's summary in words) and the answers taken (the
+    signal's payload, decoded by the codec server), in one GB migration's history."""
+    mid = await start(api, await subscriber(sims))
+    await post(api, f"/migrations/{mid}/confirmation", {"channel": "phone"}, "sales")
+    await book_gordon(api, mid, 14)
+    snap = await until(api, mid, switch_is("confirmed"))
+    async with chromium() as browser:
+        page = await browser.new_page(viewport=TALL_DESKTOP)
+        await page.goto(snap["web_ui_url"])
+        await page.get_by_role("tab", name=re.compile("Event History")).click()
+        main = page.locator("main")
+        await expect(main).to_contain_text("One Touch Switch: MatchRequest to RLOS")
+        await expect(main).to_contain_text(
+            f"One Touch Switch: OrderRequest {snap['switch']['reference']}"
+        )
+        await page.get_by_text("Workflow Execution Signaled").last.click()  # the first: the match's
+        await expect(main).to_contain_text('"routing_id": "residentialSwitchMatchConfirmation"')
+        await page.screenshot(path=str(DOCS / "switching-web-ui.png"))
+        history = await main.inner_text()
+        for placeholder in ("binary/encrypted", "Decode failed"):
+            assert placeholder not in history

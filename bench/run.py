@@ -35,6 +35,7 @@ from bench.bare import BARE_QUEUE, BareMigration, Plan
 from bench.burst import burst_storm
 from bench.cpu import cpu_seconds, per_migration_ms
 from bench.latency import Latencies, TimedTransport
+from bench.letterbox import letterbox_burst
 from bench.paths import (
     PATHS,
     cost,
@@ -389,6 +390,7 @@ async def one_mode(
     ):
         paths, plan = await timed("cost", cost_per_path(api, client))
         results |= paths
+        results |= await timed("letterbox", letterbox_burst(api, sims))
         if "throughput" in wanted:
             results |= await timed(
                 "throughput",

@@ -45,6 +45,8 @@ KEYS = [
     "bare_http_cpu_ms_per_migration_temporal",
     "scale_start_per_s",
     "bare_scale_start_per_s",
+    "letterbox_202_p50_ms",
+    "letterbox_202_p99_ms",
 ]
 
 

@@ -65,7 +65,7 @@ bench: bytecode
 	$(BIN)/python -m bench.run
 
 bench-quick: bytecode
-	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15 --burst 20 --scale 50,100
+	$(BIN)/python -m bench.run --n 6 --concurrency 3 --storm 20 --storm-window 15 --burst 20 --scale 50,100 --matches 20 --match-window 10
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -36,6 +36,7 @@ from bench.burst import burst_storm
 from bench.cpu import cpu_seconds, per_migration_ms
 from bench.latency import Latencies, TimedTransport
 from bench.letterbox import letterbox_burst
+from bench.matching import match_burst
 from bench.paths import (
     PATHS,
     cost,
@@ -391,6 +392,7 @@ async def one_mode(
         paths, plan = await timed("cost", cost_per_path(api, client))
         results |= paths
         results |= await timed("letterbox", letterbox_burst(api, sims))
+        results |= await timed("matching", match_burst(sims, args.matches, args.match_window))
         if "throughput" in wanted:
             results |= await timed(
                 "throughput",
@@ -435,6 +437,8 @@ if __name__ == "__main__":
     parser.add_argument("--storm", type=int, default=300, help="promises running out together")
     parser.add_argument("--storm-window", type=int, default=45, help="seconds until they do")
     parser.add_argument("--burst", type=int, default=1000, help="visit windows ending together")
+    parser.add_argument("--matches", type=int, default=200, help="match requests to answer")
+    parser.add_argument("--match-window", type=float, default=60, help="seconds they arrive over")
     parser.add_argument(
         "--scale",
         type=sizes,

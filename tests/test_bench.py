@@ -47,6 +47,8 @@ KEYS = [
     "bare_scale_start_per_s",
     "letterbox_202_p50_ms",
     "letterbox_202_p99_ms",
+    "match_answer_p50_s",
+    "match_answer_p99_s",
 ]
 
 
@@ -66,6 +68,10 @@ def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
         "8",
         "--burst",
         "3",
+        "--matches",
+        "4",
+        "--match-window",
+        "2",
         "--scale",
         "10,20",
         "--results",

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     field_service_url: str = f"{SIMULATORS}/field-service"
     notifications_url: str = f"{SIMULATORS}/notifications"
     payments_url: str = f"{SIMULATORS}/payments"
+    # The operator's subscriber system: our own customers (we are the losing provider).
+    subscribers_url: str = f"{SIMULATORS}/subscribers"
     http_timeout_s: float = 10.0
     # How long field service holds a slot for a booking before freeing it, sent with each
     # hold (the booking confirms it at once; a worker lost in between leaves it to expire).

@@ -105,6 +105,7 @@ class Stack:
             "FIELD_SERVICE_URL": f"{sims}/field-service",
             "NOTIFICATIONS_URL": f"{sims}/notifications",
             "PAYMENTS_URL": f"{sims}/payments",
+            "SUBSCRIBERS_URL": f"{sims}/subscribers",
             "OTS_HUB_URL": os.environ.get("OTS_HUB_URL", f"{sims}/hub"),
             "API_URL": self.api_url,
             "WORKER_METRICS_ADDRESS": f"127.0.0.1:{self.ports.worker_metrics}",

@@ -23,9 +23,11 @@ from usecases.fan_out import FanOuts
 from workflows.event_delivery import EventDeliveryWorkflow
 from workflows.force_majeure import ForceMajeureRegistry
 from workflows.hub_inbox import UnmatchedHubMessages
+from workflows.hub_request import HubRequestWorkflow
 from workflows.key_binding import IdempotencyKeyBinding
 from workflows.line_migration import LineMigrationWorkflow
 from workflows.monthly_report import MonthlyReportWorkflow
+from workflows.outgoing_switch import OutgoingSwitchWorkflow
 from workflows.sandbox import runner
 
 log = logging.getLogger("worker")
@@ -42,6 +44,8 @@ def build_worker(
         ForceMajeureRegistry,
         EventDeliveryWorkflow,
         UnmatchedHubMessages,
+        OutgoingSwitchWorkflow,
+        HubRequestWorkflow,
     ),
     task_queue: str | None = None,
 ) -> Worker:
@@ -77,12 +81,10 @@ async def main() -> None:
         settings, runtime=runtime(settings), interceptors=tracing.interceptors(tracer_provider)
     )
     activity_fns, closables = activities.build(settings)
-    fan_outs = FanOuts(client, settings.task_queue)
+    fan_outs = FanOuts(client, settings.task_queue, settings.api_secret.get_secret_value())
     if await reports.ensure_schedule(client, settings.task_queue):
         log.info("created the schedule %s", reports.SCHEDULE_ID)
-    worker = build_worker(
-        client, settings, [*activity_fns, fan_outs.force_majeure, fan_outs.announce, fan_outs.park]
-    )
+    worker = build_worker(client, settings, [*activity_fns, *fan_outs.activities()])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -16,6 +16,7 @@ from activities.notifications import Notifications
 from activities.ots_hub import HubClient, OtsHub
 from activities.payments import Payments
 from activities.reporting import ReadModel
+from activities.subscribers import SubscriberSystem
 from reporting import store
 from security.status_links import StatusLinks
 from settings import Settings
@@ -37,6 +38,7 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]
             settings.field_service_url,
             settings.notifications_url,
             settings.payments_url,
+            settings.subscribers_url,
         )
     }
     gateway = LosingOperatorGateway(clients[settings.losing_operator_url])
@@ -48,6 +50,7 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]
     )
     notifications = Notifications(clients[settings.notifications_url], links, settings.public_url)
     payments = Payments(clients[settings.payments_url])
+    subscribers = SubscriberSystem(clients[settings.subscribers_url])
     read_model = ReadModel(store.engine_for(settings.reporting_database_url))
     # Listeners' callbacks are whole URLs (on the allow-list): a client with no base URL.
     listener_http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
@@ -81,6 +84,9 @@ def build(settings: Settings) -> tuple[list[Callable[..., Any]], list[Closable]]
         notifications.notify_customer,
         notifications.escalate,
         payments.request_mandate,
+        payments.final_bill,
+        subscribers.search,
+        subscribers.cease,
         extend_calendar,
         read_model.record_facts,
         read_model.monthly_report,

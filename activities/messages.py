@@ -140,3 +140,21 @@ class HubPost(ExternalCall):
     correlation id derived from the workflow and step: a retry posts the same message)."""
 
     message: dict[str, Any]
+
+
+class SubscriberSearch(BaseModel):
+    uprn: str | None = None
+    post_code: str | None = None
+    account: str | None = None
+    numbers: list[str] = []
+
+
+class CeaseOrder(ExternalCall):
+    account: str
+    services: list[str]
+    on: date  # the activation date: the customer's service with us ends that day
+
+
+class FinalBill(ExternalCall):
+    account: str
+    until: date  # billed up to and including this day (the day before the switch)

@@ -9,7 +9,7 @@ for attribute in \
   MigrationStage=Keyword LosingOperator=Keyword SalesAgent=Keyword TechnicianId=Keyword \
   EscalationLevel=Int CustomerWithoutService=Bool NextDeadline=Datetime LineNumber=Keyword \
   OpenTickets=KeywordList Area=Keyword ExternalOrderId=Keyword OrderingCrm=Keyword \
-  RulesLevel=Int
+  RulesLevel=Int OutgoingSwitch=Keyword
 do
   name="${attribute%%=*}"; type="${attribute#*=}"
   temporal operator search-attribute create -n "$ns" --name "$name" --type "$type" || true

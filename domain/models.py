@@ -63,6 +63,12 @@ class PromiseName(StrEnum):
     SWITCH_ORDER = "switch_order"
     SWITCH_UPDATE = "switch_update"
     SWITCH_CANCELLATION = "switch_cancellation"
+    # Ours to the gaining provider when a customer leaves us (the same answer times).
+    ANSWER_MATCH = "answer_match"
+    ANSWER_ORDER = "answer_order"
+    ANSWER_UPDATE = "answer_update"
+    ANSWER_TRIGGER = "answer_trigger"
+    ANSWER_CANCELLATION = "answer_cancellation"
 
 
 class PromiseStatus(StrEnum):

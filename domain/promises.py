@@ -26,6 +26,11 @@ OWNERS: dict[PromiseName, Party] = {
     PromiseName.SWITCH_ORDER: Party.LOSING_OPERATOR,
     PromiseName.SWITCH_UPDATE: Party.LOSING_OPERATOR,
     PromiseName.SWITCH_CANCELLATION: Party.LOSING_OPERATOR,
+    PromiseName.ANSWER_MATCH: Party.GAINING_OPERATOR,
+    PromiseName.ANSWER_ORDER: Party.GAINING_OPERATOR,
+    PromiseName.ANSWER_UPDATE: Party.GAINING_OPERATOR,
+    PromiseName.ANSWER_TRIGGER: Party.GAINING_OPERATOR,
+    PromiseName.ANSWER_CANCELLATION: Party.GAINING_OPERATOR,
 }
 # Promises made to the customer himself: a broken one is told to him and compensated.
 CUSTOMER_FACING = frozenset(

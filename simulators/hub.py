@@ -38,6 +38,9 @@ PROVIDERS = {
     "RBYE": ("Byegone Telecom", True),
     "RSUS": ("Suspended Comms", False),
 }
+# A simulated gaining provider: it sends requests to our letterbox when a test asks, and
+# keeps our answers.
+GAINING = {"RGAI": "Gaining Test Broadband"}
 STATUS = {
     "Order": "confirmed",
     "OrderUpdate": "updated",
@@ -100,6 +103,7 @@ class Hub:
     delivered: list[dict[str, Any]] = field(default_factory=list)  # what we delivered, as sent
     faults: list[OtsFault] = field(default_factory=list)
     held: list[dict[str, Any]] = field(default_factory=list)  # answers out of order
+    answers: list[dict[str, Any]] = field(default_factory=list)  # ours, to the gaining provider
     retry_s: float = 5.0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -143,6 +147,7 @@ async def directory(request: Request, listType: str = "", identity: str = "all")
         _entry(HUB, "TOTSCo", True),
     ]
     entries += [_entry(rcpid, name, active) for rcpid, (name, active) in PROVIDERS.items()]
+    entries += [_entry(rcpid, name, True) for rcpid, name in GAINING.items()]
     return JSONResponse({"list": [{"listType": "RCPID", "identity": entries}]})
 
 
@@ -173,6 +178,9 @@ async def letterbox(request: Request) -> Response:
         )
     envelope = message["envelope"]
     source, destination = envelope["source"]["identity"], envelope["destination"]["identity"]
+    if destination in GAINING:  # our answer to the simulated gaining provider: kept
+        hub.answers.append(message)
+        return Response(status_code=202)
     if destination not in PROVIDERS:
         return JSONResponse(
             {"errorCode": 9003, "errorText": f"unknown destination {destination}"}, status_code=400
@@ -459,10 +467,11 @@ def _mask_phone(phone: str) -> str:
 # --- delivering to the product's letterbox ------------------------------------------------
 
 
-async def _deliver(hub: Hub, message: dict[str, Any]) -> None:
-    """Post to the gaining provider's letterbox with its token; five tries, then given up
-    (the product's own messages would get a `messageDeliveryFailure`)."""
-    problems = ots_problems(message)
+async def _deliver(hub: Hub, message: dict[str, Any], checked: bool = True) -> None:
+    """Post to the product's letterbox with its token; five tries, then given up (the
+    product's own messages would get a `messageDeliveryFailure`). A test's request is sent
+    as asked (`checked` off), awkward or not."""
+    problems = ots_problems(message) if checked else []
     if problems:
         log.error("the simulated hub built a malformed message: %s", problems)
         return
@@ -499,6 +508,55 @@ async def _our_token(hub: Hub, client: httpx.AsyncClient) -> str:
     answer = r.json()
     hub.our_token = (answer["access_token"], time.time() + float(answer["expires_in"]) - 60)
     return hub.our_token[0]
+
+
+# --- the simulated gaining provider -------------------------------------------------------
+
+
+class GainingRequest(BaseModel):
+    """A request the simulated gaining provider sends to the product's letterbox."""
+
+    routing: str = Field(description="e.g. residentialSwitchMatchRequest")
+    payload: dict[str, Any]
+    correlation_id: str | None = Field(default=None, description="default: a fresh one")
+    deliveries: int = Field(default=1, ge=1, le=5, description="delivered this many times")
+
+
+@router.post("/gaining/requests")
+async def send_request(request: Request, asked: GainingRequest) -> dict[str, Any]:
+    settings = get_settings()
+    correlation = asked.correlation_id or str(uuid.uuid4())
+    message = {
+        "envelope": {
+            "source": {
+                "type": "RCPID",
+                "identity": next(iter(GAINING)),
+                "correlationID": correlation,
+            },
+            "destination": {"type": "RCPID", "identity": settings.ots_rcpid},
+            "routingID": asked.routing,
+        },
+        asked.routing: asked.payload,
+    }
+    hub = hub_of(request)
+    before = len(hub.delivered)
+    for _ in range(asked.deliveries):
+        await _deliver(hub, message, checked=False)
+    return {
+        "correlation_id": correlation,
+        "statuses": [d["status"] for d in hub.delivered[before:]],
+    }
+
+
+@router.get("/gaining/answers")
+async def answers(request: Request, correlation_id: str | None = None) -> list[dict[str, Any]]:
+    """Our answers the simulated gaining provider received (to one request of it, if named)."""
+    return [
+        a
+        for a in hub_of(request).answers
+        if correlation_id is None
+        or a["envelope"]["destination"].get("correlationID") == correlation_id
+    ]
 
 
 # --- test data and control ----------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Simulated external systems: the losing operator's gateway, field service, notifications,
-payments, a CRM's event listener and the One Touch Switch hub (`simulators/hub.py`). Each records every call, does each effect once per
+payments, a CRM's event listener, the One Touch Switch hub (`simulators/hub.py`) and the
+operator's subscriber system (`simulators/subscribers.py`). Each records every call, does each effect once per
 idempotency key, and takes injected faults, so tests can prove what the real systems would
 have seen."""
 
@@ -19,9 +20,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from settings import get_settings
-from simulators import hub
+from simulators import hub, subscribers
 from simulators.capacity import Capacity, Refused, load_roster
-from simulators.recorder import CallRecord, FaultSpec, Recorder, System
+from simulators.recorder import CallRecord, FaultSpec, Recorder, System, effect, recorder
 
 log = logging.getLogger("simulators")
 Key = Annotated[str, Header(alias="Idempotency-Key", min_length=1)]
@@ -48,32 +49,7 @@ app.state.capacity = Capacity(load_roster(get_settings().field_service_roster))
 app.state.callbacks = set()
 app.state.received = {}  # listener name: the deliveries it accepted
 app.state.hub = hub.Hub(subscribers=list(hub.SEED))
-
-
-def recorder(request: Request) -> Recorder:
-    found: Recorder = request.app.state.recorder
-    return found
-
-
-async def effect(
-    request: Request,
-    system: System,
-    action: str,
-    key: str,
-    body: dict[str, Any],
-    response: dict[str, Any] | None = None,
-) -> JSONResponse:
-    """Answer a call once per key: faults first, then dedupe, then the effect itself."""
-    rec = recorder(request)
-    status = await rec.trouble(system, action)
-    if status is not None:
-        return JSONResponse({"detail": f"{system.value} injected fault"}, status_code=status)
-    previous = rec.seen(system, key)
-    if previous is not None:
-        return JSONResponse(previous.response)
-    answer = {"reference": f"{system.value}-{len(rec.calls) + 1}", **(response or {})}
-    rec.record(system, action, key, body, answer)
-    return JSONResponse(answer, status_code=201)
+app.state.subscribers = list(subscribers.SEED)
 
 
 losing = APIRouter(prefix="/losing-operator", tags=["losing operator"])
@@ -328,6 +304,11 @@ async def request_mandate(request: Request, key: Key, body: Payload) -> JSONResp
     return await effect(request, System.PAYMENTS, "mandate", key, body)
 
 
+@payments.post("/final-bills")
+async def final_bill(request: Request, key: Key, body: Payload) -> JSONResponse:
+    return await effect(request, System.PAYMENTS, "final_bill", key, body)
+
+
 listener = APIRouter(prefix="/listener", tags=["event listener"])
 
 
@@ -402,5 +383,14 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-for router in (losing, field, notifications, payments, listener, control, hub.router):
+for router in (
+    losing,
+    field,
+    notifications,
+    payments,
+    listener,
+    control,
+    hub.router,
+    subscribers.router,
+):
     app.include_router(router)

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 
@@ -18,6 +20,7 @@ class System(StrEnum):
     NOTIFICATIONS = "notifications"
     PAYMENTS = "payments"
     LISTENER = "listener"  # a CRM's event listener (TM Forum hub callbacks)
+    SUBSCRIBERS = "subscribers"  # the operator's subscriber system (our own customers)
     HUB = "hub"  # the One Touch Switch hub's letterbox
 
 
@@ -132,3 +135,29 @@ class Recorder:
         )
         self.calls[(system, key)] = record
         return record
+
+
+def recorder(request: Request) -> Recorder:
+    found: Recorder = request.app.state.recorder
+    return found
+
+
+async def effect(
+    request: Request,
+    system: System,
+    action: str,
+    key: str,
+    body: dict[str, Any],
+    response: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """Answer a call once per key: faults first, then dedupe, then the effect itself."""
+    rec = recorder(request)
+    status = await rec.trouble(system, action)
+    if status is not None:
+        return JSONResponse({"detail": f"{system.value} injected fault"}, status_code=status)
+    previous = rec.seen(system, key)
+    if previous is not None:
+        return JSONResponse(previous.response)
+    answer = {"reference": f"{system.value}-{len(rec.calls) + 1}", **(response or {})}
+    rec.record(system, action, key, body, answer)
+    return JSONResponse(answer, status_code=201)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Locator, Page, ViewportSize, async_playwright, expect
 
+from stack import Stack
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 DESKTOP: ViewportSize = {"width": 1400, "height": 1000}
@@ -65,3 +67,13 @@ async def chromium() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+async def signed_in(browser: Browser, stack: Stack, token: str, phone: bool = False) -> Page:
+    """A console page signed in with a development token."""
+    page = await browser.new_page(viewport=PHONE if phone else DESKTOP)
+    await page.goto(f"{stack.api_url}/console")
+    await page.get_by_label("Token").fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    return page

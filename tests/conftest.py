@@ -19,7 +19,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=temporal_cli(),
-        search_attributes=sa.ALL,
+        search_attributes=sa.REGISTERED,
     )
     yield env
     await env.shutdown()

@@ -60,6 +60,8 @@ def test_worker_and_api_get_every_setting_they_need() -> None:
         "FIELD_SERVICE_URL",
         "NOTIFICATIONS_URL",
         "PAYMENTS_URL",
+        "SUBSCRIBERS_URL",
+        "OTS_HUB_URL",
     }
     assert {n.upper() for n in Settings.model_fields} >= worker_needs | {"API_TOKENS_FILE"}
     assert set(COMPOSE["services"]["worker"]["environment"]) >= worker_needs

@@ -7,11 +7,15 @@ nobody twice in effect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from temporalio import activity
 
 from activities.messages import FanOut, FanOutResult
 from domain.force_majeure import DECLARE_SIGNAL, FAN_OUT_ACTIVITY, REVOKE_SIGNAL
 from domain.switching.messages import PARK_ACTIVITY, Parked
+from domain.switching.outgoing import OpenAsk, Opening
 from domain.tmf import hub
 from domain.tmf.events import OrderEvent
 from domain.tmf.hub import (
@@ -26,14 +30,26 @@ from usecases import visibility as v
 from usecases.listeners import subscriptions_query
 from workflows import search_attributes as sa
 from workflows.event_delivery import EventDeliveryWorkflow
+from workflows.hub_request import CLOSED_ACTIVITY, OPEN_ACTIVITY
 
 MIGRATION = "LineMigrationWorkflow"
 
 
 class FanOuts:
-    def __init__(self, client: temporal.Client, task_queue: str) -> None:
+    def __init__(self, client: temporal.Client, task_queue: str, secret: str) -> None:
         self._client = client
         self._task_queue = task_queue
+        self._secret = secret  # keys a leaving customer's account into his switch's id
+
+    def activities(self) -> list[Callable[..., Any]]:
+        """Every activity here, for the worker to register."""
+        return [
+            self.force_majeure,
+            self.announce,
+            self.park,
+            self.open_outgoing,
+            self.closed_answer,
+        ]
 
     @activity.defn(name=FAN_OUT_ACTIVITY)
     async def force_majeure(self, job: FanOut) -> FanOutResult:
@@ -77,3 +93,13 @@ class FanOuts:
         """A hub message a migration took that answers nothing it sent: to the supervisors'
         list (kept once, however often this is retried)."""
         await switching.park(self._client, self._task_queue, parked)
+
+    @activity.defn(name=OPEN_ACTIVITY)
+    async def open_outgoing(self, ask: OpenAsk) -> Opening:
+        """A match made: open the customer's switch (or find his open one: 1111)."""
+        return await switching.open_outgoing(self._client, self._task_queue, self._secret, ask)
+
+    @activity.defn(name=CLOSED_ACTIVITY)
+    async def closed_answer(self, reference: str) -> str:
+        """What the switch that held a reference says of it now (empty: nothing)."""
+        return await switching.reference_status(self._client, reference) or ""

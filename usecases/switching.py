@@ -10,9 +10,11 @@ import base64
 import binascii
 import re
 import time
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import httpx
+from pydantic import BaseModel
 
 from activities.ots_hub import HubClient, HubRefused, HubUnavailable
 from domain.switching import ids
@@ -20,23 +22,32 @@ from domain.switching.messages import (
     MESSAGE_SIGNAL,
     PARK_SIGNAL,
     REQUEST,
+    ROUTINGS,
     UNMATCHED_WORKFLOW_ID,
     HubMessage,
     Parked,
 )
+from domain.switching.outgoing import HubRequest, Open, OpenAsk, Opening, OutgoingView
+from domain.switching.record import Step
 from domain.switching.request import HubAddress, SwitchRequest, Voice
 from schemas import ots_problems
 from security import hashing
 from settings import Settings
-from usecases import jurisdictions, temporal
-from usecases.errors import Refused, in_conflict, unavailable
-from usecases.proposal import AddressIn, MigrationIn
+from usecases import calendars, jurisdictions, temporal
+from usecases import visibility as v
+from usecases.errors import Refused, in_conflict, not_found, unavailable
+from usecases.proposal import AddressIn, CalendarIn, MigrationIn
+from workflows import search_attributes as sa
 from workflows.hub_inbox import UnmatchedHubMessages
+from workflows.hub_request import HubRequestWorkflow, request_id
+from workflows.outgoing_switch import OutgoingStart, OutgoingSwitchWorkflow
 
 TOKEN_LIFETIME_S = 3600
 HANDED_OVER_WITHIN_S = 2.5  # the hub wants our 202 within 3 s: else a 503, and it resends
 RCPID = re.compile(r"^[B-Z][A-Z]{3}$")
 OTS = "ots"
+OUTGOING_PREFIX = "switch-out-"
+LIST_SIZE = 100
 
 
 class TokenRefused(Exception):
@@ -142,11 +153,7 @@ async def deliver(client: temporal.Client, settings: Settings, body: Any) -> Non
 
 async def _hand_over(client: temporal.Client, settings: Settings, msg: HubMessage) -> None:
     if msg.routing_id.endswith(REQUEST):
-        await park(
-            client,
-            settings.task_queue,
-            Parked(message=msg, reason="a request to us as the losing provider"),
-        )
+        await _take_request(client, settings, msg)
         return
     line_key = ids.line_key_of(msg.destination_correlation or "")
     if line_key is None:
@@ -163,6 +170,107 @@ async def _hand_over(client: temporal.Client, settings: Settings, msg: HubMessag
             raise
         reason = "no running migration of ours sent the message it answers"
         await park(client, settings.task_queue, Parked(message=msg, reason=reason))
+
+
+async def _take_request(client: temporal.Client, settings: Settings, msg: HubMessage) -> None:
+    """We are the losing provider: a request naming one of our references goes to the
+    customer's open switch; a match, or a reference no running switch holds, to a workflow
+    of its own (keyed by the request: delivered twice, taken once)."""
+    step = ROUTINGS[msg.routing_id][0]
+    key = ids.line_key_of(str(msg.payload.get("switchOrderReference") or ""))
+    if step is not Step.MATCH and key is not None:
+        try:
+            await temporal.signal(client, f"{OUTGOING_PREFIX}{key}", MESSAGE_SIGNAL, msg)
+            return
+        except Refused as refused:
+            if refused.status != 404:
+                raise
+    job = HubRequest(message=msg, received_at=datetime.now(UTC), our_rcpid=settings.ots_rcpid)
+    how = temporal.Start(
+        id=request_id(msg.source, msg.source_correlation),
+        task_queue=settings.task_queue,
+        summary=f"{msg.routing_id} from {msg.source}",
+    )
+    await temporal.start(client, HubRequestWorkflow.run, job, how, once=True)
+
+
+async def open_outgoing(
+    client: temporal.Client, task_queue: str, secret: str, ask: OpenAsk
+) -> Opening:
+    """Open the customer's switch away from us (one per customer while it is open: its id
+    keyed from his account), on the GB calendar its answer times count on."""
+    key = hashing.line_key(secret, f"switch/{ask.matched.subscriber.account}")
+    calendar = calendars.resolve(CalendarIn(country="GB"), datetime.now(UTC).date())
+    opened = Open(
+        request=ask.request,
+        matched=ask.matched,
+        received_at=ask.received_at,
+        our_rcpid=ask.our_rcpid,
+        calendar=calendar,
+    )
+    how = temporal.Start(
+        id=f"{OUTGOING_PREFIX}{key}",
+        task_queue=task_queue,
+        summary=f"A customer of ours switching away to {ask.request.source}",
+    )
+    opening: Opening = await temporal.update_with_start(
+        client,
+        OutgoingSwitchWorkflow.open_switch,
+        opened,
+        OutgoingSwitchWorkflow.run,
+        OutgoingStart(key=key),
+        how,
+        update_id=f"open/{ask.request.dedupe_key}",
+    )
+    return opening
+
+
+async def reference_status(client: temporal.Client, reference: str) -> str | None:
+    """What the switch that gave this reference says of it (it may have ended)."""
+    key = ids.line_key_of(reference)
+    if key is None:
+        return None
+    try:
+        return await temporal.query_with(
+            client, OutgoingSwitchWorkflow.reference_status, reference, f"{OUTGOING_PREFIX}{key}"
+        )
+    except Refused as refused:
+        if refused.status == 404:
+            return None
+        raise
+
+
+async def outgoing_view(client: temporal.Client, switch_id: str) -> OutgoingView:
+    found = await temporal.query(client, OutgoingSwitchWorkflow.snapshot, switch_id)
+    if found is None:
+        raise not_found(f"no outgoing switch {switch_id}")
+    return found
+
+
+class OutgoingRow(BaseModel):
+    """One outgoing switch in a list, from visibility alone."""
+
+    switch_id: str
+    customer: str
+    services: list[str]
+    gaining: str
+    planned: str | None
+    status: str
+    promises: list[str]
+    running: bool
+
+
+async def outgoing_list(client: temporal.Client, status: str | None) -> list[OutgoingRow]:
+    """Every outgoing switch (newest first), or those in one status."""
+    clauses = [v.where(sa.OUTGOING_SWITCH, status)] if status else []
+    query = v.workflows_of("OutgoingSwitchWorkflow", *clauses)
+    rows = []
+    for w in await temporal.listed(client, query, LIST_SIZE):
+        shown = (await w.memo()).get("switch")
+        if shown:
+            running = w.status is not None and w.status.name == "RUNNING"
+            rows.append(OutgoingRow(switch_id=w.id, running=running, **shown))
+    return rows
 
 
 async def park(client: temporal.Client, task_queue: str, parked: Parked) -> None:

@@ -34,6 +34,9 @@ EXTERNAL_ORDER_ID = SearchAttributeKey.for_keyword("ExternalOrderId")
 ORDERING_CRM = SearchAttributeKey.for_keyword("OrderingCrm")
 # The rules level a migration decides by: `python -m usecases rules-in-use` counts them.
 RULES_LEVEL = SearchAttributeKey.for_int("RulesLevel")
+# An outgoing switch's status (a customer leaving us through the hub): care and supervisors
+# list them by it. Not a migration's: registered beside them.
+OUTGOING_SWITCH = SearchAttributeKey.for_keyword("OutgoingSwitch")
 
 ALL: tuple[SearchAttributeKey[Any], ...] = (
     STAGE,
@@ -71,10 +74,14 @@ Key = SearchAttributeKey[Any]
 SearchValue = str | int | bool | datetime | list[str] | None
 
 
+# Every key the namespace must know: the migrations' and the outgoing switches'.
+REGISTERED: tuple[SearchAttributeKey[Any], ...] = (*ALL, OUTGOING_SWITCH)
+
+
 def cli_flags() -> list[str]:
     """`temporal server start-dev` flags registering every key."""
     flags: list[str] = []
-    for key in ALL:
+    for key in REGISTERED:
         flags += ["--search-attribute", f"{key.name}={_CLI_TYPES[key.indexed_value_type]}"]
     return flags
 

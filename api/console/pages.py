@@ -30,6 +30,7 @@ templates.env.globals["figure_value"] = figure_value
 router = APIRouter(prefix="/console", include_in_schema=False)
 # Who sees the customer's personal data on a migration page (a gateway never does).
 SEES_CUSTOMER = frozenset(Role) - {Role.OPERATOR}
+SEES_SWITCHES = frozenset({Role.CARE, Role.SUPERVISOR, Role.AUDITOR})
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -127,6 +128,36 @@ async def hub_messages(request: Request) -> Response:
         return page(request, "error.html", 403, who=who, message=message)
     parked = await switching.unmatched(request.app.state.client)
     return page(request, "hub_messages.html", who=who, parked=parked)
+
+
+@router.get("/switches")
+async def switches(request: Request) -> Response:
+    """Care and supervisors: customers of ours switching away, with our answers owed."""
+    try:
+        who = await session.principal(request)
+    except session.NotSignedIn:
+        return to_sign_in()
+    if who.role not in SEES_SWITCHES:
+        message = "only care, supervisors and auditors see the outgoing switches"
+        return page(request, "error.html", 403, who=who, message=message)
+    rows = await switching.outgoing_list(request.app.state.client, None)
+    return page(request, "switches.html", who=who, rows=rows)
+
+
+@router.get("/switches/{switch_id}")
+async def outgoing_switch(request: Request, switch_id: str) -> Response:
+    try:
+        who = await session.principal(request)
+    except session.NotSignedIn:
+        return to_sign_in()
+    if who.role not in SEES_SWITCHES:
+        message = "only care, supervisors and auditors see the outgoing switches"
+        return page(request, "error.html", 403, who=who, message=message)
+    try:
+        view = await switching.outgoing_view(request.app.state.client, switch_id)
+    except Refused as err:
+        return page(request, "error.html", err.status, who=who, message=err.message)
+    return page(request, "switch.html", who=who, s=view)
 
 
 @router.get("/migrations/{migration_id}")

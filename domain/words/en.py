@@ -26,6 +26,11 @@ EN = Catalogue(
         PromiseName.SWITCH_ORDER: "confirm your switch date",
         PromiseName.SWITCH_UPDATE: "confirm your switch date",
         PromiseName.SWITCH_CANCELLATION: "confirm that your switch is cancelled",
+        PromiseName.ANSWER_MATCH: "answer your new provider",
+        PromiseName.ANSWER_ORDER: "answer your new provider",
+        PromiseName.ANSWER_UPDATE: "answer your new provider",
+        PromiseName.ANSWER_TRIGGER: "answer your new provider",
+        PromiseName.ANSWER_CANCELLATION: "answer your new provider",
     },
     parties={
         Party.GAINING_OPERATOR: "Our customer service",

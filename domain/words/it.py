@@ -26,6 +26,11 @@ IT = Catalogue(
         PromiseName.SWITCH_ORDER: "confermare la data del passaggio",
         PromiseName.SWITCH_UPDATE: "confermare la data del passaggio",
         PromiseName.SWITCH_CANCELLATION: "confermare che il passaggio è annullato",
+        PromiseName.ANSWER_MATCH: "rispondere al tuo nuovo operatore",
+        PromiseName.ANSWER_ORDER: "rispondere al tuo nuovo operatore",
+        PromiseName.ANSWER_UPDATE: "rispondere al tuo nuovo operatore",
+        PromiseName.ANSWER_TRIGGER: "rispondere al tuo nuovo operatore",
+        PromiseName.ANSWER_CANCELLATION: "rispondere al tuo nuovo operatore",
     },
     parties={
         Party.GAINING_OPERATOR: "Il nostro servizio clienti",

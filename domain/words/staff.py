@@ -139,6 +139,14 @@ def promise_words(state: MigrationState, p: Promise) -> str:
             return f"{state.request.losing_operator} must confirm the switch date by {by}"
         case PromiseName.SWITCH_CANCELLATION:
             return f"{state.request.losing_operator} must confirm the cancellation by {by}"
+        case (
+            PromiseName.ANSWER_MATCH
+            | PromiseName.ANSWER_ORDER
+            | PromiseName.ANSWER_UPDATE
+            | PromiseName.ANSWER_TRIGGER
+            | PromiseName.ANSWER_CANCELLATION
+        ):
+            return f"we must answer the gaining provider through the hub by {by}"
         case PromiseName.ACTIVATION:
             stopped = next((q for q in p.pauses if q.end is None), None)
             if stopped is not None:

@@ -4,11 +4,12 @@ the console and the Web UI."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from domain.records import MigrationState
 from domain.switching.record import Sent, Step, Switch
+from domain.words.staff import when
 
 # What the losing provider says, after "the losing provider" (OTS fault codes).
 MATCH_FAULTS = {
@@ -152,3 +153,88 @@ def activity_summary(message: dict[str, Any]) -> str:
         f"One Touch Switch: {what}{detail} to {envelope['destination']['identity']}, "
         f"correlation id {envelope['source']['correlationID']}"
     )
+
+
+# --- as the losing provider: a customer leaving us ----------------------------------------
+
+SERVICE_WORDS = {"IAS": "broadband", "NBICS": "phone line"}
+
+
+def _named(services: list[str]) -> str:
+    return " and ".join(SERVICE_WORDS.get(s, s) for s in services) or "service"
+
+
+def matched_out(gaining: str, references: int, services: list[str]) -> str:
+    options = (
+        f"{references} references (keep or end the phone line)"
+        if references > 1
+        else "one reference"
+    )
+    return (
+        f"{gaining} asked to take over the customer's {_named(services)}: matched, {options} given"
+    )
+
+
+def implications(surname: str, services: list[str], early_termination_cents: int) -> str:
+    """The letter, email or SMS a leaving customer gets before we confirm the match."""
+    charge = (
+        f" An early termination charge of £{early_termination_cents / 100:.2f} applies."
+        if early_termination_cents
+        else " No early termination charge applies."
+    )
+    return (
+        f"Dear {surname}, another provider has asked to switch your {_named(services)} from us."
+        f" If you go ahead, your {_named(services)} with us will end on the day you switch.{charge}"
+        " If you do not go ahead, nothing changes."
+    )
+
+
+def planned_out(gaining: str, reference: str, day: date | None) -> str:
+    when = f"{day:%a} {day.day} {day:%b %Y}" if day else "?"
+    return f"{gaining} ordered switch order {reference} for {when}"
+
+
+def triggered_out(gaining: str, reference: str, day: date, services: list[str]) -> str:
+    return (
+        f"{gaining} triggered switch order {reference}: our {_named(services)} ends on "
+        f"{day:%a} {day.day} {day:%b %Y}, billed up to the day before"
+    )
+
+
+def ended(surname: str, services: list[str], day: date) -> str:
+    return (
+        f"Dear {surname}, your {_named(services)} with us ended on {day:%a} {day.day} {day:%b %Y}"
+        " as you switched provider. Your final bill covers up to the day before."
+    )
+
+
+def stays(surname: str) -> str:
+    return f"Dear {surname}, your switch away from us was cancelled: nothing changes, your service with us carries on."
+
+
+def cancelled_out(gaining: str, reference: str) -> str:
+    return f"{gaining} cancelled switch order {reference}: the customer stays, nothing ceased"
+
+
+def lapsed_out(gaining: str, surname: str) -> str:
+    return f"the switch to {gaining} lapsed (31 days with no order or no new date): {surname} stays with us"
+
+
+def late_answer(promise: str, level: int) -> str:
+    return f"level {level}: our answer through the hub is late ({promise}): the back office must see why"
+
+
+def next_out(status: str, lapses: datetime, zone: str) -> str:
+    match status:
+        case "triggered":
+            return "nothing: the customer has switched away, our services ended"
+        case "cancelled":
+            return "nothing: the switch was cancelled, the customer stays"
+        case "lapsed":
+            return "nothing: the switch lapsed, the customer stays"
+        case "new":
+            return f"wait for the gaining provider to order: the references lapse at {when(lapses, zone)}"
+        case _:
+            return (
+                f"wait for the gaining provider's trigger: the order lapses at {when(lapses, zone)}"
+            )

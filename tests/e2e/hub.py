@@ -3,8 +3,11 @@ subscriber of the losing provider to match, a GB proposal, the hub's records, ou
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
+import time
+import uuid
 from typing import Any
 
 import httpx
@@ -87,3 +90,69 @@ async def token(api: httpx.AsyncClient) -> str:
     )
     assert r.status_code == 200, r.text
     return str(r.json()["access_token"])
+
+
+async def our_customer(
+    sims: httpx.AsyncClient, surname: str = "MacLeod", **extra: Any
+) -> dict[str, Any]:
+    """A customer of ours at an address of his own (the subscriber system's test data); the
+    match request a gaining provider would send for him."""
+    street = f"{next(_streets) + random.randrange(10**6)} Rose Street"
+    number = f"01314{random.randrange(10**5, 10**6)}"
+    account = f"MIG-{uuid.uuid4().hex[:8]}"
+    held = {
+        "account": account,
+        "surname": surname,
+        "email": "iain@example.co.uk",
+        "mobile": "+447700900456",
+        "address": {"lines": [street], "post_town": "Edinburgh", "post_code": "EH2 2PR"},
+        "services": [{"type": "IAS"}, {"type": "NBICS", "identifier": number}],
+        **extra,
+    }
+    r = await sims.post("/subscribers", json=held)
+    assert r.status_code == 201, r.text
+    return {
+        "grcpBrandName": "Gaining Test Broadband",
+        "name": surname,
+        "address": {"addressLines": [street], "postTown": "Edinburgh", "postCode": "EH2 2PR"},
+        "services": [{"serviceType": "IAS", "action": "cease"}],
+        "_number": number,
+        "_account": account,
+    }
+
+
+async def ask(
+    sims: httpx.AsyncClient, step: str, payload: dict[str, Any], deliveries: int = 1
+) -> str:
+    """The simulated gaining provider sends a request to our letterbox; its correlation id."""
+    body = {k: v for k, v in payload.items() if not k.startswith("_")}
+    r = await sims.post(
+        "/hub/gaining/requests",
+        json={
+            "routing": f"residentialSwitch{step}Request",
+            "payload": body,
+            "deliveries": deliveries,
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["statuses"] == [202] * deliveries, r.text
+    return str(r.json()["correlation_id"])
+
+
+async def answered(sims: httpx.AsyncClient, correlation: str) -> dict[str, Any]:
+    """Our answer to that request, as the gaining provider received it (waited for)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = (
+            await sims.get("/hub/gaining/answers", params={"correlation_id": correlation})
+        ).json()
+        if found:
+            message = found[0]
+            routing = message["envelope"]["routingID"]
+            return {
+                "routing": routing.removeprefix("residentialSwitch"),
+                "count": len(found),
+                **message[routing],
+            }
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no answer to {correlation}")

@@ -8,22 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from stack import Stack
-from tests.browser import DESKTOP, DOCS, PHONE, chromium, reload_until_shown
+from tests.browser import DOCS, chromium, reload_until_shown, signed_in
 from tests.e2e.client import auth, book_manually, create, until
 
 ROME = ZoneInfo("Europe/Rome")
-
-
-async def signed_in(browser: Browser, stack: Stack, token: str, phone: bool = False) -> Page:
-    page = await browser.new_page(viewport=PHONE if phone else DESKTOP)
-    await page.goto(f"{stack.api_url}/console")
-    await page.get_by_label("Token").fill(token)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("heading", name="My work")).to_be_visible()
-    return page
 
 
 async def open_from_my_work(page: Page, stack: Stack, mid: str) -> None:

@@ -14,6 +14,7 @@ from tests.binaries import test_server
 from tests.workflows.fakes import FakeSystems
 from workflows import search_attributes as sa
 from workflows.line_migration import LineMigrationWorkflow
+from workflows.outgoing_switch import OutgoingSwitchWorkflow
 from workflows.sandbox import RUNNER
 
 
@@ -29,7 +30,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
             search_attributes={
-                k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in sa.ALL
+                k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in sa.REGISTERED
             },
         )
     )
@@ -47,7 +48,7 @@ async def worker(env: WorkflowEnvironment, systems: FakeSystems) -> AsyncIterato
     async with Worker(
         env.client,
         task_queue=f"tq-{uuid.uuid4()}",
-        workflows=[LineMigrationWorkflow],
+        workflows=[LineMigrationWorkflow, OutgoingSwitchWorkflow],
         workflow_runner=RUNNER,
         activities=systems.activities(),
     ) as w:

@@ -16,9 +16,11 @@ from activities.calendars import extend_calendar
 from activities.field_service import booked, slot_list
 from activities.http import BUSINESS_REFUSAL
 from activities.messages import (
+    CeaseOrder,
     CustomerMessage,
     EscalationNotice,
     ExternalCall,
+    FinalBill,
     HubPost,
     LineOrder,
     MandateRequest,
@@ -53,6 +55,8 @@ SIGNATURES: dict[str, type[ExternalCall]] = {
     "notifications.notify_customer": CustomerMessage,
     "notifications.escalate": EscalationNotice,
     "payments.request_mandate": MandateRequest,
+    "payments.final_bill": FinalBill,
+    "subscribers.cease": CeaseOrder,
 }
 
 
@@ -127,6 +131,9 @@ class FakeSystems:
         @activity.defn(name="ots.send")
         async def send(post: HubPost) -> Receipt:
             self.deliveries.append(Call("ots.send", post.idempotency_key, post))
+            if self.fail_first_attempts["ots.send"] > 0:
+                self.fail_first_attempts["ots.send"] -= 1
+                raise RuntimeError("the hub is down")
             problems = ots_problems(post.message)
             if problems or self.hub_refusals > 0:
                 self.hub_refusals = max(0, self.hub_refusals - 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from domain.words.figures import figure_label, figure_value
 from domain.words.staff import clock, when
 from usecases import migrations, switching, worklists
 from usecases.errors import Refused
+from usecases.temporal import Client
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -31,6 +33,8 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 # Who sees the customer's personal data on a migration page (a gateway never does).
 SEES_CUSTOMER = frozenset(Role) - {Role.OPERATOR}
 SEES_SWITCHES = frozenset({Role.CARE, Role.SUPERVISOR, Role.AUDITOR})
+SEES_HUB_MESSAGES = frozenset({Role.SUPERVISOR, Role.AUDITOR})
+NOT_SWITCHES = "only care, supervisors and auditors see the outgoing switches"
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -119,45 +123,51 @@ async def my_work(request: Request) -> Response:
 @router.get("/hub-messages")
 async def hub_messages(request: Request) -> Response:
     """Supervisors and auditors: the hub's messages that answered no request of ours."""
-    try:
-        who = await session.principal(request)
-    except session.NotSignedIn:
-        return to_sign_in()
-    if who.role not in (Role.SUPERVISOR, Role.AUDITOR):
-        message = "only supervisors and auditors see the hub's unmatched messages"
-        return page(request, "error.html", 403, who=who, message=message)
-    parked = await switching.unmatched(request.app.state.client)
-    return page(request, "hub_messages.html", who=who, parked=parked)
+
+    async def load(client: Client) -> dict[str, Any]:
+        return {"parked": await switching.unmatched(client)}
+
+    refusal = "only supervisors and auditors see the hub's unmatched messages"
+    return await _hub_page(request, SEES_HUB_MESSAGES, refusal, "hub_messages.html", load)
 
 
 @router.get("/switches")
 async def switches(request: Request) -> Response:
     """Care and supervisors: customers of ours switching away, with our answers owed."""
-    try:
-        who = await session.principal(request)
-    except session.NotSignedIn:
-        return to_sign_in()
-    if who.role not in SEES_SWITCHES:
-        message = "only care, supervisors and auditors see the outgoing switches"
-        return page(request, "error.html", 403, who=who, message=message)
-    rows = await switching.outgoing_list(request.app.state.client, None)
-    return page(request, "switches.html", who=who, rows=rows)
+
+    async def load(client: Client) -> dict[str, Any]:
+        return {"rows": await switching.outgoing_list(client, None)}
+
+    return await _hub_page(request, SEES_SWITCHES, NOT_SWITCHES, "switches.html", load)
 
 
 @router.get("/switches/{switch_id}")
 async def outgoing_switch(request: Request, switch_id: str) -> Response:
+    async def load(client: Client) -> dict[str, Any]:
+        return {"s": await switching.outgoing_view(client, switch_id)}
+
+    return await _hub_page(request, SEES_SWITCHES, NOT_SWITCHES, "switch.html", load)
+
+
+async def _hub_page(
+    request: Request,
+    roles: frozenset[Role],
+    refusal: str,
+    template: str,
+    load: Callable[[Client], Awaitable[dict[str, Any]]],
+) -> Response:
+    """A page of what comes through the hub, for the roles that may see it."""
     try:
         who = await session.principal(request)
     except session.NotSignedIn:
         return to_sign_in()
-    if who.role not in SEES_SWITCHES:
-        message = "only care, supervisors and auditors see the outgoing switches"
-        return page(request, "error.html", 403, who=who, message=message)
+    if who.role not in roles:
+        return page(request, "error.html", 403, who=who, message=refusal)
     try:
-        view = await switching.outgoing_view(request.app.state.client, switch_id)
+        context = await load(request.app.state.client)
     except Refused as err:
         return page(request, "error.html", err.status, who=who, message=err.message)
-    return page(request, "switch.html", who=who, s=view)
+    return page(request, template, who=who, **context)
 
 
 @router.get("/migrations/{migration_id}")

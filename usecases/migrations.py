@@ -73,7 +73,7 @@ async def place(
         customer=Customer(**body.customer.model_dump(exclude={"surname"})),
         line=Line(
             number=line.number,
-            address=switch.address.one_line() if switch else str(line.address),
+            address=line.address if isinstance(line.address, str) else line.address.one_line(),
             migration_code=line.migration_code or "",
             area=line.area,
         ),

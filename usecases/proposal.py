@@ -60,6 +60,9 @@ class AddressIn(Body):
         | None
     ) = None
 
+    def one_line(self) -> str:
+        return ", ".join([*self.lines, self.post_town, self.post_code])
+
 
 class LineIn(Body):
     number: E164

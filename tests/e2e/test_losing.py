@@ -131,9 +131,11 @@ async def test_unknown_references_duplicates_and_a_second_switch_get_the_right_a
     )
     assert unknown["faultCode"] == "1201"
     match = await our_customer(sims)
-    twice = await answered(sims, await ask(sims, "Match", match, deliveries=2))
+    twice_correlation = await ask(sims, "Match", match, deliveries=2)
+    twice = await answered(sims, twice_correlation)
     assert twice["routing"] == "MatchConfirmation"
     await asyncio.sleep(1)
+    assert (await answered(sims, twice_correlation))["count"] == 1  # one answer to both
     correlation = await ask(sims, "Match", match)  # the same customer, while his switch is open
     assert (await answered(sims, correlation))["faultCode"] == "1111"
     stranger = await our_customer(sims, surname="Smith")

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():  # this module also defines a wor
     from workflows.line_migration import LineMigrationWorkflow
 from workflows.event_delivery import EventDeliveryWorkflow
 from workflows.monthly_report import MonthlyReportWorkflow
+from workflows.outgoing_switch import OutgoingSwitchWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 PATHS = {
@@ -55,6 +56,10 @@ PATHS = {
     "event_delivery_removed",
     "rules_level_published",
     "order_events_from_facts",
+    "switch_completed",
+    "switch_match_failed",
+    "outgoing_triggered",
+    "outgoing_lapsed",
 }
 
 
@@ -69,7 +74,12 @@ def test_every_lifecycle_path_has_a_recorded_history() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path) -> None:
     replayer = Replayer(
-        workflows=[LineMigrationWorkflow, MonthlyReportWorkflow, EventDeliveryWorkflow],
+        workflows=[
+            LineMigrationWorkflow,
+            MonthlyReportWorkflow,
+            EventDeliveryWorkflow,
+            OutgoingSwitchWorkflow,
+        ],
         workflow_runner=RUNNER,
         data_converter=pydantic_data_converter,
     )

@@ -9,23 +9,32 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from temporalio import activity
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.messages import CeaseOrder, CustomerMessage, EscalationNotice, FinalBill
+from activities.messages import (
+    CeaseOrder,
+    CustomerMessage,
+    EscalationNotice,
+    FinalBill,
+    SubscriberSearch,
+)
 from domain.models import PromiseName, PromiseStatus
 from domain.switching.matching import match
 from domain.switching.messages import HubMessage
-from domain.switching.outgoing import Open, OutgoingView, closed_code
+from domain.switching.outgoing import HubRequest, Open, OpenAsk, Opening, OutgoingView, closed_code
 from domain.switching.record import Step
 from domain.switching.subscribers import Subscriber, SubscriberAddress, SubscriberService
 from tests.workflows.fakes import FakeSystems
-from tests.workflows.steps import eventually
+from tests.workflows.steps import eventually, record
 from usecases.calendars import resolve
 from usecases.proposal import CalendarIn
+from workflows.hub_request import OPEN_ACTIVITY, HubRequestWorkflow, request_id
 from workflows.outgoing_switch import OutgoingStart
 from workflows.outgoing_switch import OutgoingSwitchWorkflow as Wf
+from workflows.sandbox import RUNNER
 
 KEY = "ab" * 12
 FRIDAY_3PM_BST = datetime(2027, 5, 28, 14, tzinfo=UTC)  # Spring bank holiday on Monday 31 May
@@ -187,6 +196,7 @@ async def test_requests_are_answered_in_the_industry_order_and_only_a_trigger_ce
     assert closed_code(Step.TRIGGER, status) == "1404"
     assert closed_code(Step.CANCELLATION, status) == "1504"
     assert closed_code(Step.TRIGGER, await handle.query(Wf.reference_status, "x")) == "1401"
+    await record(handle, "outgoing_triggered")
 
 
 async def test_an_unordered_switch_lapses_after_31_days_and_the_customer_stays(
@@ -202,6 +212,7 @@ async def test_an_unordered_switch_lapses_after_31_days_and_the_customer_stays(
     assert view.next_step == "nothing: the switch lapsed, the customer stays"
     assert "Ní Bhriain stays with us" in view.timeline[-1].detail
     assert not systems.named("subscribers.cease")
+    await record(handle, "outgoing_lapsed")
 
 
 async def test_an_ordered_switch_lapses_31_days_after_its_planned_date(
@@ -254,3 +265,42 @@ async def test_a_trigger_on_the_friday_before_a_bank_holiday_is_owed_by_tuesday_
     assert (await answer(systems, 3))["status"] == "triggered"
     assert len(systems.named("subscribers.cease")) == 1
     assert date(2027, 5, 28) == systems.payloads("subscribers.cease", CeaseOrder)[0].on
+
+
+async def test_a_slow_subscriber_system_delays_the_match_and_escalates_but_loses_nothing(
+    env: WorkflowEnvironment, systems: FakeSystems
+) -> None:
+    """The search fails for about two minutes: at 60 s the back office hears our answer is
+    late; once the system is back the customer's switch is opened, once."""
+    failures = [7]
+    opened_with: list[OpenAsk] = []
+
+    @activity.defn(name="subscribers.search")
+    async def search(asked: SubscriberSearch) -> list[Subscriber]:
+        if failures[0] > 0:
+            failures[0] -= 1
+            raise RuntimeError("the subscriber system is down")
+        return [CUSTOMER]
+
+    @activity.defn(name=OPEN_ACTIVITY)
+    async def open_outgoing(ask: OpenAsk) -> Opening:
+        opened_with.append(ask)
+        return Opening(references=["r"])
+
+    async with Worker(
+        env.client,
+        task_queue=f"tq-{uuid.uuid4()}",
+        workflows=[HubRequestWorkflow],
+        workflow_runner=RUNNER,
+        activities=[search, open_outgoing, *systems.activities()],
+    ) as worker:
+        job = HubRequest(message=MATCH, received_at=await env.get_current_time(), our_rcpid="RMIG")
+        outcome = await env.client.execute_workflow(
+            HubRequestWorkflow.run,
+            job,
+            id=request_id("RGAI", str(uuid.uuid4())),
+            task_queue=worker.task_queue,
+        )
+    assert outcome == "opened" and len(opened_with) == 1 and failures == [0]
+    (notice,) = systems.payloads("notifications.escalate", EscalationNotice)
+    assert notice.promise == "answer_match" and "subscriber system" in notice.summary

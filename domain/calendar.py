@@ -129,6 +129,11 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
 
 
+def start_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight at the start of a local day, as an instant."""
+    return _local(day, time(0), zone).astimezone(UTC)
+
+
 def _next_working_day(calendar: Calendar, after: date) -> date:
     day = after
     for _ in range(MAX_DAYS_SCANNED):

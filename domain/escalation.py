@@ -71,3 +71,17 @@ def incident(promise: str, owner: Party, now: datetime) -> Escalation:
         recipients=recipients(MAX_LEVEL, owner),
         owner=owner,
     )
+
+
+def to_back_office(promise: str, summary: str, now: datetime) -> Escalation:
+    """Something only our back office can act on (a switch through the hub that stopped, an
+    answer of ours running late): its team lead hears it, in words."""
+    owner = Party.GAINING_OPERATOR
+    return Escalation(
+        promise=promise,
+        level=1,
+        at=now,
+        recipients=recipients(1, owner),
+        owner=owner,
+        summary=summary,
+    )

@@ -75,7 +75,7 @@ def idempotency_key(state: MigrationState, step: str) -> str:
 async def open_order(state: MigrationState) -> Receipt:
     line = state.request.line
     operator = state.request.losing_operator
-    return await _call(
+    return await call(
         LosingOperatorGateway.open_order,
         LineOrder(
             migration_id=state.migration_id,
@@ -121,23 +121,23 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
     match effect.kind:
         case EffectKind.ESCALATE:
             assert effect.escalation is not None
-            return await _escalate(state, key, effect.escalation)
+            return await escalate(mid, state.stage.value, key, effect.escalation)
         case EffectKind.REQUEST_RELEASE:
-            return await _call(
+            return await call(
                 LosingOperatorGateway.request_release, order, f"Release old line at {operator}"
             )
         case EffectKind.CANCEL_MIGRATION_ORDER:
-            return await _call(
+            return await call(
                 LosingOperatorGateway.cancel_order, order, f"Cancel migration order at {operator}"
             )
         case EffectKind.REQUEST_REINSTATEMENT:
-            return await _call(
+            return await call(
                 LosingOperatorGateway.request_reinstatement,
                 order,
                 f"Ask {operator} to reinstate the old line (customer without service)",
             )
         case EffectKind.CANCEL_VISIT:
-            return await _call(
+            return await call(
                 FieldService.cancel_visit,
                 ExternalCall(migration_id=mid, idempotency_key=key),
                 "Cancel the booked visit",
@@ -145,7 +145,7 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
         case EffectKind.SEND_TO_HUB:
             assert effect.message is not None
             post = HubPost(migration_id=mid, idempotency_key=key, message=effect.message)
-            return await _call(OtsHub.send, post, switch_words.activity_summary(effect.message))
+            return await call(OtsHub.send, post, switch_words.activity_summary(effect.message))
         case EffectKind.PARK_HUB_MESSAGE:
             assert effect.message is not None
             await workflow.execute_activity(
@@ -159,7 +159,7 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
         case EffectKind.FORWARD_TICKET:
             return await _forward_ticket(state, key, effect.ticket_id)
         case EffectKind.REQUEST_MANDATE:
-            return await _call(
+            return await call(
                 Payments.request_mandate,
                 MandateRequest(
                     migration_id=mid,
@@ -187,25 +187,26 @@ async def carry_out(state: MigrationState, effect: Effect) -> Receipt:
                 text=effect.text or "",
                 chain_id=state.chain_id,
             )
-            return await _call(
+            return await call(
                 Notifications.notify_customer, message, f"Customer message: {effect.kind.value}"
             )
         case _:
             assert_never(effect.kind)
 
 
-async def _escalate(state: MigrationState, key: str, e: Escalation) -> Receipt:
+async def escalate(target_id: str, stage: str, key: str, e: Escalation) -> Receipt:
+    """Notify an escalation's recipients (a migration's, or an outgoing switch's)."""
     return await workflow.execute_activity_method(
         Notifications.escalate,
         EscalationNotice(
-            migration_id=state.migration_id,
+            migration_id=target_id,
             idempotency_key=key,
             promise=e.promise,
             level=e.level,
             owner=e.owner.value,
             recipients=e.recipients,
             due_at=e.at,
-            stage=state.stage.value,
+            stage=stage,
             summary=e.summary,
         ),
         start_to_close_timeout=CALL_TIMEOUT,
@@ -219,7 +220,7 @@ async def _escalate(state: MigrationState, key: str, e: Escalation) -> Receipt:
 async def _forward_ticket(state: MigrationState, key: str, ticket_id: str | None) -> Receipt:
     ticket = next(t for t in state.tickets if t.ticket_id == ticket_id)
     appointment = state.appointment
-    return await _call(
+    return await call(
         FieldService.forward_ticket,
         TicketForward(
             migration_id=state.migration_id,
@@ -233,7 +234,7 @@ async def _forward_ticket(state: MigrationState, key: str, ticket_id: str | None
     )
 
 
-async def _call(
+async def call(
     activity: Callable[[Any, Any], Awaitable[Receipt]], arg: ExternalCall, summary: str
 ) -> Receipt:
     """An ordinary external call: standard timeout, retried until the system is back."""

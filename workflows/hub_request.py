@@ -17,15 +17,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.messages import SubscriberSearch
     from activities.subscribers import SubscriberSystem
     from domain import escalation
-    from domain.models import Party
-    from domain.records import Escalation
     from domain.switching import matching, outgoing
     from domain.switching.ids import correlation_id
     from domain.switching.messages import ROUTINGS
     from domain.switching.outgoing import HubRequest, OpenAsk, Opening
     from domain.switching.record import Step
     from workflows import outgoing_effects as effects
-    from workflows.effects import CALL_TIMEOUT, RETRY
+    from workflows.effects import CALL_TIMEOUT, RETRY, escalate
 
 OPEN_ACTIVITY = "switching.open_outgoing"
 CLOSED_ACTIVITY = "switching.closed_answer"
@@ -113,14 +111,7 @@ class HubRequestWorkflow:
         return outgoing.closed_code(step, status or None)
 
     async def _late(self, job: HubRequest) -> None:
-        owner = Party.GAINING_OPERATOR
-        notice = Escalation(
-            promise="answer_match",
-            level=1,
-            at=workflow.now(),
-            recipients=escalation.recipients(1, owner),
-            owner=owner,
-            summary="level 1: our answer to a match is late: the subscriber system has not answered",
-        )
+        summary = "level 1: our answer to a match is late: the subscriber system has not answered"
+        notice = escalation.to_back_office("answer_match", summary, workflow.now())
         sid = workflow.info().workflow_id
-        await effects.escalate(sid, f"{sid}/late", notice, "matching")
+        await escalate(sid, "matching", f"{sid}/late", notice)

@@ -3,61 +3,28 @@ activity, with which key, retried until the system is back."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.messages import (
-        CeaseOrder,
-        CustomerMessage,
-        EscalationNotice,
-        FinalBill,
-        HubPost,
-        Receipt,
-    )
+    from activities.messages import CeaseOrder, CustomerMessage, FinalBill, HubPost, Receipt
     from activities.notifications import Notifications
     from activities.ots_hub import OtsHub
     from activities.payments import Payments
     from activities.subscribers import SubscriberSystem
-    from domain.records import Escalation
     from domain.switching.outgoing import Act, Outgoing
     from domain.words import switching as switch_words
-    from workflows.effects import CALL_TIMEOUT, ESCALATION_RETRY, RETRY, with_key
+    from workflows.effects import call, escalate
 
 
 def key_of(switch_id: str, chain_id: str, step: str) -> str:
     return f"{switch_id}/{chain_id}/{step}"
 
 
-async def send(switch_id: str, key: str, message: dict[str, object]) -> Receipt:
-    return await workflow.execute_activity_method(
-        OtsHub.send,
-        HubPost(migration_id=switch_id, idempotency_key=key, message=dict(message)),
-        start_to_close_timeout=CALL_TIMEOUT,
-        retry_policy=RETRY,
-        summary=with_key(switch_words.activity_summary(dict(message)), key),
-    )
-
-
-async def escalate(switch_id: str, key: str, e: Escalation, stage: str) -> Receipt:
-    return await workflow.execute_activity_method(
-        Notifications.escalate,
-        EscalationNotice(
-            migration_id=switch_id,
-            idempotency_key=key,
-            promise=e.promise,
-            level=e.level,
-            owner=e.owner.value,
-            recipients=e.recipients,
-            due_at=e.at,
-            stage=stage,
-            summary=e.summary,
-        ),
-        start_to_close_timeout=CALL_TIMEOUT,
-        retry_policy=ESCALATION_RETRY,
-        summary=with_key(e.summary, key),
-    )
+async def send(switch_id: str, key: str, message: dict[str, Any]) -> Receipt:
+    post = HubPost(migration_id=switch_id, idempotency_key=key, message=message)
+    return await call(OtsHub.send, post, switch_words.activity_summary(message))
 
 
 async def perform(state: Outgoing, act: Act) -> Receipt:
@@ -71,7 +38,7 @@ async def perform(state: Outgoing, act: Act) -> Receipt:
             return await send(sid, key, act.message)
         case "escalate":
             assert act.escalation is not None
-            return await escalate(sid, key, act.escalation, state.status)
+            return await escalate(sid, state.status, key, act.escalation)
         case "notify":
             message = CustomerMessage(
                 migration_id=sid,
@@ -81,12 +48,8 @@ async def perform(state: Outgoing, act: Act) -> Receipt:
                 email=who.email,
                 text=act.text or "",
             )
-            call = workflow.execute_activity_method(
-                Notifications.notify_customer,
-                message,
-                start_to_close_timeout=CALL_TIMEOUT,
-                retry_policy=RETRY,
-                summary=with_key(f"Tell the customer ({act.step})", key),
+            return await call(
+                Notifications.notify_customer, message, f"Tell the customer ({act.step})"
             )
         case "cease":
             assert act.until is not None
@@ -97,28 +60,15 @@ async def perform(state: Outgoing, act: Act) -> Receipt:
                 services=act.services,
                 on=act.until,
             )
-            call = workflow.execute_activity_method(
+            services = ", ".join(act.services)
+            return await call(
                 SubscriberSystem.cease,
                 order,
-                start_to_close_timeout=CALL_TIMEOUT,
-                retry_policy=RETRY,
-                summary=with_key(
-                    f"Cease {', '.join(act.services)} on {act.until} at the subscriber system", key
-                ),
+                f"Cease {services} on {act.until} at the subscriber system",
             )
         case "bill":
             assert act.until is not None
             bill = FinalBill(
                 migration_id=sid, idempotency_key=key, account=who.account, until=act.until
             )
-            call = workflow.execute_activity_method(
-                Payments.final_bill,
-                bill,
-                start_to_close_timeout=CALL_TIMEOUT,
-                retry_policy=RETRY,
-                summary=with_key(f"Final bill up to {act.until}", key),
-            )
-    return await call
-
-
-MATCH_ESCALATION_AFTER = timedelta(seconds=60)
+            return await call(Payments.final_bill, bill, f"Final bill up to {act.until}")

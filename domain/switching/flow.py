@@ -6,16 +6,17 @@ and the losing provider's refusals move it on; every answer time is a promise in
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from domain import escalation, promises
+from domain.calendar import start_of_day
 from domain.commands import Decision, Effect, EffectKind
 from domain.editing import append_escalation, append_timeline, draft_for
 from domain.handlers.ending import set_final_stage
-from domain.models import BEFORE_ACTIVATION, Party, PromiseName, PromiseStatus, Stage
-from domain.records import Escalation, MigrationState
+from domain.models import BEFORE_ACTIVATION, PromiseName, PromiseStatus, Stage
+from domain.records import MigrationState
 from domain.switching.ids import correlation_id
 from domain.switching.messages import (
     CONFIRMATION,
@@ -350,15 +351,8 @@ def _drop_answer_time(draft: MigrationState, sent: Sent, now: datetime) -> None:
 def _halt(draft: MigrationState, why: str, now: datetime) -> list[Effect]:
     """No message goes out until people act: the back office hears why, in words."""
     _record(draft).halted = why
-    owner = Party.GAINING_OPERATOR
-    notice = Escalation(
-        promise="switch",
-        level=1,
-        at=now,
-        recipients=escalation.recipients(1, owner),
-        owner=owner,
-        summary=f"level 1 (team lead): the switch through the hub is stopped: {why}",
-    )
+    summary = f"level 1 (team lead): the switch through the hub is stopped: {why}"
+    notice = escalation.to_back_office("switch", summary, now)
     append_timeline(draft, now, "escalated", None, notice.summary)
     return [append_escalation(draft, notice)]
 
@@ -382,9 +376,7 @@ def next_wake(state: MigrationState) -> datetime | None:
 
 def _keep_alive(state: MigrationState, planned: date) -> datetime:
     """The start of the day before an ordered reference would lapse."""
-    zone = _zone(state)
-    day = planned + KEEP_ALIVE_AFTER
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    return start_of_day(planned + KEEP_ALIVE_AFTER, _zone(state))
 
 
 def local_day(state: MigrationState, t: datetime) -> date:

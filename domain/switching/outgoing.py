@@ -8,14 +8,14 @@ staying. Pure: the workflow carries out what each decision lists."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import Field
 
 from domain import escalation, promises
 from domain.base import Model
-from domain.calendar import Calendar, WorkingDays, due_at
+from domain.calendar import Calendar, WorkingDays, due_at, start_of_day
 from domain.models import Actor, PromiseName
 from domain.records import Escalation, Promise, TimelineEntry
 from domain.switching.ids import correlation_id
@@ -203,12 +203,7 @@ def request(state: Outgoing, msg: HubMessage, now: datetime) -> tuple[Outgoing, 
     code = refusal(draft, step, msg.payload, now)
     if code is not None:
         _log(draft, now, "switch_out_refused", f"{routing_id(step)}: we answer {words.fault(code)}")
-        payload = {
-            "switchOrderReference": str(reference or "missing"),
-            "faultCode": code,
-            "faultText": words.fault(code),
-        }
-        return draft, [_answer(draft, msg, routing_id(step, FAILURE), payload)]
+        return draft, [_answer(draft, msg, routing_id(step, FAILURE), _fault(msg, code))]
     ref = draft.ref(reference)
     assert ref is not None
     ref.status = STATUS[step]
@@ -283,8 +278,7 @@ def lapses_at(state: Outgoing) -> datetime:
     """31 days after the match if never ordered, else after the last planned date."""
     if state.planned is None:
         return state.matched_at + REFERENCE_LIFE
-    day = state.planned + REFERENCE_LIFE
-    return datetime.combine(day, time(0), tzinfo=state.calendar.zone).astimezone(UTC)
+    return start_of_day(state.planned + REFERENCE_LIFE, state.calendar.zone)
 
 
 def lapse(state: Outgoing, now: datetime) -> Outgoing:
@@ -328,25 +322,38 @@ def _answer(state: Outgoing, msg: HubMessage, routing: str, payload: dict[str, A
     of its own (derived: a retry sends the same)."""
     state.answers += 1
     step = f"answer-{state.answers}"
-    message = {
-        "envelope": {
-            "source": {
-                "type": "RCPID",
-                "identity": state.our_rcpid,
-                "correlationID": correlation_id(state.key, state.chain_id, step),
-            },
-            "destination": {
-                "type": "RCPID",
-                "identity": msg.source,
-                "correlationID": msg.source_correlation or "",
-            },
-            "routingID": routing,
+    correlation = correlation_id(state.key, state.chain_id, step)
+    return Act(
+        kind="send", step=step, message=_reply(state.our_rcpid, msg, routing, payload, correlation)
+    )
+
+
+def _reply(
+    our_rcpid: str, msg: HubMessage, routing: str, payload: dict[str, Any], correlation: str
+) -> dict[str, Any]:
+    """Our answer's message: to the request's sender, naming its correlation id (a
+    failure's fault code in the audit data too)."""
+    envelope: dict[str, Any] = {
+        "source": {"type": "RCPID", "identity": our_rcpid, "correlationID": correlation},
+        "destination": {
+            "type": "RCPID",
+            "identity": msg.source,
+            "correlationID": msg.source_correlation or "",
         },
-        routing: payload,
+        "routingID": routing,
     }
     if routing.endswith(FAILURE):
-        message["envelope"]["auditData"] = [{"name": "faultCode", "value": payload["faultCode"]}]
-    return Act(kind="send", step=step, message=message)
+        envelope["auditData"] = [{"name": "faultCode", "value": payload["faultCode"]}]
+    return {"envelope": envelope, routing: payload}
+
+
+def _fault(msg: HubMessage, code: str) -> dict[str, Any]:
+    """A failure's payload: the code in words, and the reference the request named."""
+    payload: dict[str, Any] = {"faultCode": code, "faultText": words.fault(code)}
+    if ROUTINGS[msg.routing_id][0] is Step.MATCH:
+        return payload
+    reference = str(msg.payload.get("switchOrderReference") or "missing")
+    return {"switchOrderReference": reference, **payload}
 
 
 def _date_ok(state: Outgoing, step: Step, payload: dict[str, Any], now: datetime) -> bool:
@@ -476,22 +483,5 @@ def closed_code(step: Step, status: str | None) -> str:
 
 def failure(our_rcpid: str, msg: HubMessage, code: str, correlation: str) -> dict[str, Any]:
     """A failure answer to a request that opened no switch."""
-    step, _ = ROUTINGS[msg.routing_id]
-    routing = routing_id(step, FAILURE)
-    payload: dict[str, Any] = {"faultCode": code, "faultText": words.fault(code)}
-    if step is not Step.MATCH:
-        reference = str(msg.payload.get("switchOrderReference") or "missing")
-        payload = {"switchOrderReference": reference, **payload}
-    return {
-        "envelope": {
-            "source": {"type": "RCPID", "identity": our_rcpid, "correlationID": correlation},
-            "destination": {
-                "type": "RCPID",
-                "identity": msg.source,
-                "correlationID": msg.source_correlation or "",
-            },
-            "routingID": routing,
-            "auditData": [{"name": "faultCode", "value": code}],
-        },
-        routing: payload,
-    }
+    routing = routing_id(ROUTINGS[msg.routing_id][0], FAILURE)
+    return _reply(our_rcpid, msg, routing, _fault(msg, code), correlation)

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 from playwright.async_api import ViewportSize, expect
 
-from tests.browser import DOCS, chromium
+from stack import Stack
+from tests.browser import DOCS, chromium, signed_in
 from tests.e2e.client import auth, post, until
 from tests.e2e.hub import HUB_CREDENTIALS, received, routing, sent_by, subscriber, token
 
@@ -223,7 +224,7 @@ async def test_the_letterbox_refuses_what_is_malformed_without_a_5xx(
 
 
 async def test_an_auditor_reads_the_exchange_with_the_hub_in_the_web_ui(
-    api: httpx.AsyncClient, sims: httpx.AsyncClient
+    api: httpx.AsyncClient, sims: httpx.AsyncClient, stack: Stack
 ) -> None:
     """The messages sent (each activity's summary in words) and the answers taken (the
     signal's payload, decoded by the codec server), in one GB migration's history."""
@@ -246,3 +247,13 @@ async def test_an_auditor_reads_the_exchange_with_the_hub_in_the_web_ui(
         history = await main.inner_text()
         for placeholder in ("binary/encrypted", "Decode failed"):
             assert placeholder not in history
+        # The console tells the same exchange in words; supervisors also see the unmatched.
+        console = await signed_in(browser, stack, "dev-supervisor")
+        await console.goto(f"{stack.api_url}/console/migrations/{mid}")
+        card = console.locator("section", has_text="Switch through the hub")
+        await expect(card).to_contain_text(f"switch order {snap['switch']['reference']}")
+        await expect(card).to_contain_text("match request sent to RLOS through the hub")
+        await console.goto(f"{stack.api_url}/console/hub-messages")
+        await expect(
+            console.get_by_role("heading", name="Hub messages nobody asked for")
+        ).to_be_visible()

@@ -6,7 +6,7 @@ holiday list changes no due time a running migration has already decided."""
 from __future__ import annotations
 
 from datetime import date, time
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import holidays
@@ -30,15 +30,22 @@ def supported_countries() -> dict[str, list[str]]:
     return {country: list(subs) for country, subs in holidays.list_supported_countries().items()}
 
 
+@lru_cache(maxsize=512)  # countries × subdivisions in use × the year turning over
+def holidays_of(country: str, subdivision: str | None, years: tuple[int, int]) -> tuple[date, ...]:
+    """The public holidays of those years, resolved once per process: the library computes
+    them afresh on every call (Easter, moving feasts), and a start needs them every time."""
+    found = holidays.country_holidays(
+        country, subdiv=subdivision, years=range(years[0], years[1] + 1)
+    )
+    return tuple(sorted(found))
+
+
 def resolve(asked: CalendarIn | None, today: date) -> Calendar:
     """The calendar a new migration starts with: what the request asked, the country's
     defaults for the rest."""
     country = asked.country if asked else DEFAULT_COUNTRY
     subdivision = asked.subdivision if asked else None
     years = (today.year, today.year + YEARS_AHEAD)
-    found = holidays.country_holidays(
-        country, subdiv=subdivision, years=range(years[0], years[1] + 1)
-    )
     hours = (
         (asked.working_hours.start, asked.working_hours.end)
         if asked and asked.working_hours
@@ -52,7 +59,7 @@ def resolve(asked: CalendarIn | None, today: date) -> Calendar:
         if asked and asked.working_days
         else MONDAY_TO_FRIDAY,
         working_hours=hours,
-        holidays=tuple(sorted(found)),
+        holidays=holidays_of(country, subdivision, years),
         years=years,
         source=f"holidays {holidays.__version__}",
     )

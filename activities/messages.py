@@ -126,9 +126,11 @@ class MonthlyMade(BaseModel):
 
 
 class FanOut(BaseModel):
-    """A declaration (or its revocation) to carry to every running migration in its area."""
+    """A declaration (or its revocation) to carry to every running migration in its area
+    (the second pass: only those started since `since`)."""
 
     declaration: Declaration
+    since: datetime | None = None
 
 
 class FanOutResult(BaseModel):

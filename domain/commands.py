@@ -164,8 +164,11 @@ class StartMigration(Model):
     sales_agent: str
     request: MigrationRequest
     state: MigrationState | None = None
-    # Force majeure already declared in the line's area when the migration starts.
+    # Force majeure already declared in the line's area when the migration starts, as the
+    # API process's copy of the register held it at `force_majeure_read_at` (None: asked of
+    # the registry itself, before copies).
     force_majeure: list[Declaration] = []
+    force_majeure_read_at: datetime | None = None
 
 
 class Outcome(Model):

@@ -5,7 +5,7 @@ late for it); one opened during the declared period starts with its clock stoppe
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain import promises
 from domain.calendar import Pause
@@ -21,6 +21,37 @@ REVOKE_SIGNAL = "revoke_force_majeure"
 # The registry's activity, by name: it talks to Temporal, so it lives in the application
 # layer, which the registry's workflow never imports.
 FAN_OUT_ACTIVITY = "force_majeure.fan_out"
+# What the register holds for one area now, asked by a migration whose copy is too old.
+REGISTER_ACTIVITY = "force_majeure.register_of_area"
+
+# A start carries the declarations as its API process last read them from the registry, and
+# when it read them (no call to the registry per start). A copy read at most this long before
+# the migration started is trusted; an older one (a start held up by retries) is checked by
+# the migration itself before anything else.
+COPY_FRESH_FOR = timedelta(seconds=5)
+# How long visibility may take to list a migration that has started (SQLite: at once;
+# Elasticsearch: about a second).
+VISIBILITY_LAG = timedelta(seconds=5)
+# The fan-out's second pass, once every copy read before the change is too old to trust and
+# every migration started meanwhile is listed: it tells the migrations started since the change
+# (less the lag), and so closes the gap between a start's copy and the first pass. A migration
+# without the change and not in that pass started more than COPY_FRESH_FOR after its copy.
+SETTLE = COPY_FRESH_FOR + VISIBILITY_LAG
+
+
+def copy_too_old(read_at: datetime | None, started_at: datetime) -> bool:
+    """Must the migration ask the register itself? (No read time: a start from before copies,
+    which asked the registry when it started.)"""
+    return read_at is not None and started_at - read_at > COPY_FRESH_FOR
+
+
+def catch_up(state: MigrationState, register: list[Declaration], now: datetime) -> MigrationState:
+    """The migration as the register of its area stands now: declarations it lacks applied,
+    revocations it missed applied, the rest unchanged (each step is idempotent)."""
+    for d in register:
+        revoked = d.revoked_at is not None
+        state = revoke(state, d.declaration_id, now) if revoked else declare(state, d, now)
+    return state
 
 
 def declare(state: MigrationState, d: Declaration, now: datetime) -> MigrationState:

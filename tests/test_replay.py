@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():  # this module also defines a wor
     from domain.commands import Outcome, StartMigration
     from workflows.line_migration import LineMigrationWorkflow
 from workflows.event_delivery import EventDeliveryWorkflow
+from workflows.force_majeure import ForceMajeureRegistry
 from workflows.monthly_report import MonthlyReportWorkflow
 from workflows.outgoing_switch import OutgoingSwitchWorkflow
 
@@ -60,6 +61,8 @@ PATHS = {
     "switch_match_failed",
     "outgoing_triggered",
     "outgoing_lapsed",
+    "force_majeure_old_copy",
+    "force_majeure_registry",
 }
 
 
@@ -79,6 +82,7 @@ async def test_history_replays(path: Path) -> None:
             MonthlyReportWorkflow,
             EventDeliveryWorkflow,
             OutgoingSwitchWorkflow,
+            ForceMajeureRegistry,
         ],
         workflow_runner=RUNNER,
         data_converter=pydantic_data_converter,

@@ -13,7 +13,13 @@ from typing import Any
 from temporalio import activity
 
 from activities.messages import FanOut, FanOutResult
-from domain.force_majeure import DECLARE_SIGNAL, FAN_OUT_ACTIVITY, REVOKE_SIGNAL
+from domain.force_majeure import (
+    DECLARE_SIGNAL,
+    FAN_OUT_ACTIVITY,
+    REGISTER_ACTIVITY,
+    REVOKE_SIGNAL,
+)
+from domain.models import Declaration
 from domain.switching.messages import PARK_ACTIVITY, Parked
 from domain.switching.outgoing import OpenAsk, Opening
 from domain.tmf import hub
@@ -25,7 +31,7 @@ from domain.tmf.hub import (
     DeliveryState,
     Subscription,
 )
-from usecases import switching, temporal
+from usecases import force_majeure, switching, temporal
 from usecases import visibility as v
 from usecases.listeners import subscriptions_query
 from workflows import search_attributes as sa
@@ -45,6 +51,7 @@ class FanOuts:
         """Every activity here, for the worker to register."""
         return [
             self.force_majeure,
+            self.register_of_area,
             self.announce,
             self.park,
             self.open_outgoing,
@@ -54,14 +61,20 @@ class FanOuts:
     @activity.defn(name=FAN_OUT_ACTIVITY)
     async def force_majeure(self, job: FanOut) -> FanOutResult:
         """Signal the declaration (or its revocation) to every running migration of its
-        area; each migration ignores one it already has."""
+        area (started since `since`, if given); each migration ignores one it already has."""
         d = job.declaration
         signal = REVOKE_SIGNAL if d.revoked_at is not None else DECLARE_SIGNAL
-        query = v.workflows_of(MIGRATION, v.where(sa.AREA, d.area), running=True)
+        started = [v.where(v.START_TIME, job.since, ">=")] if job.since is not None else []
+        query = v.workflows_of(MIGRATION, v.where(sa.AREA, d.area), *started, running=True)
         found = await temporal.listed(self._client, query)
         for migration in found:
             await temporal.signal(self._client, migration.id, signal, d)
         return FanOutResult(signalled=len(found))
+
+    @activity.defn(name=REGISTER_ACTIVITY)
+    async def register_of_area(self, area: str) -> list[Declaration]:
+        """The register of one area as it is now, for a migration whose copy was too old."""
+        return force_majeure.of_area(await force_majeure.register(self._client), area)
 
     @activity.defn(name=ANNOUNCE_ACTIVITY)
     async def announce(self, events: list[OrderEvent]) -> int:

@@ -88,11 +88,13 @@ async def place(
         switch=switch,
     )
     line_key = hashing.line_key(settings.api_secret.get_secret_value(), body.line.number)
+    declared, read_at = await force_majeure.copy_for(client).in_force(body.line.area)
     start_input = StartMigration(
         line_key=line_key,
         sales_agent=agent,
         request=request,
-        force_majeure=await force_majeure.in_force(client, body.line.area),
+        force_majeure=declared,
+        force_majeure_read_at=read_at,
     )
     migration_id = f"mig-{line_key}"
     if bound is not None:

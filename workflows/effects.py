@@ -35,6 +35,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.reporting import ReadModel
     from domain.commands import Effect, EffectKind
     from domain.facts import facts_of
+    from domain.force_majeure import REGISTER_ACTIVITY
+    from domain.models import Declaration
     from domain.records import Escalation, MigrationState
     from domain.switching.messages import PARK_ACTIVITY, Parked
     from domain.tmf.events import OrderEvent
@@ -65,6 +67,19 @@ async def more_holidays(state: MigrationState, years: tuple[int, int]) -> Holida
         retry_policy=RETRY,
         summary=f"Public holidays of {calendar.country} for {years[0]}-{years[1]}",
     )
+
+
+async def register_of_area(area: str) -> list[Declaration]:
+    """The force-majeure register of the line's area as it is now (a read: no key)."""
+    found: list[Declaration] = await workflow.execute_activity(
+        REGISTER_ACTIVITY,
+        area,
+        result_type=list[Declaration],
+        start_to_close_timeout=CALL_TIMEOUT,
+        retry_policy=RETRY,
+        summary=f"Force majeure in {area}: the register, as the start's copy was old",
+    )
+    return found
 
 
 def idempotency_key(state: MigrationState, step: str) -> str:

@@ -13,11 +13,14 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.messages import FanOut, FanOutResult
     from domain.commands import RefusalKind
-    from domain.force_majeure import FAN_OUT_ACTIVITY
+    from domain.force_majeure import FAN_OUT_ACTIVITY, SETTLE, VISIBILITY_LAG
     from domain.models import Declaration, Model
     from domain.words.staff import when
 
 REGISTRY_ID = "force-majeure-registry"
+# Starts take the declarations from their API process's copy of the register, so each change
+# is carried twice: at once, and once every copy is too old to trust (see SETTLE).
+SECOND_PASS_PATCH = "second-fan-out-pass"
 # Listing an area's migrations and signalling each: minutes for thousands of them.
 FAN_OUT_TIMEOUT = timedelta(minutes=10)
 FAN_OUT_RETRY = RetryPolicy(
@@ -64,21 +67,33 @@ class ForceMajeureRegistry:
             )
             while self._pending:
                 d = self._pending[0]
-                await workflow.execute_activity(
-                    FAN_OUT_ACTIVITY,
-                    FanOut(declaration=d),
-                    result_type=FanOutResult,
-                    start_to_close_timeout=FAN_OUT_TIMEOUT,
-                    retry_policy=FAN_OUT_RETRY,
-                    summary=f"Force majeure {d.declaration_id} in {d.area}: "
-                    + ("revoked" if d.revoked_at else "declared"),
-                )
+                first_pass = workflow.now()
+                await self._fan_out(FanOut(declaration=d), "")
+                if workflow.patched(SECOND_PASS_PATCH):
+                    wait = first_pass + SETTLE - workflow.now()
+                    if wait > timedelta(0):
+                        await workflow.sleep(wait, summary="until every start's copy has it")
+                    since = first_pass - VISIBILITY_LAG
+                    await self._fan_out(FanOut(declaration=d, since=since), ", second pass")
                 self._pending.pop(0)
             if workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
                     Registry(declarations=self._declarations, pending=self._pending)
                 )
+
+    async def _fan_out(self, job: FanOut, which: str) -> None:
+        d = job.declaration
+        await workflow.execute_activity(
+            FAN_OUT_ACTIVITY,
+            job,
+            result_type=FanOutResult,
+            start_to_close_timeout=FAN_OUT_TIMEOUT,
+            retry_policy=FAN_OUT_RETRY,
+            summary=f"Force majeure {d.declaration_id} in {d.area}: "
+            + ("revoked" if d.revoked_at else "declared")
+            + which,
+        )
 
     @workflow.query
     def declarations(self) -> Declarations:

@@ -18,7 +18,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from domain import calendar as calendars
-    from domain import lifecycle, views
+    from domain import force_majeure, lifecycle, views
     from domain.commands import (
         Effect,
         EffectKind,
@@ -68,6 +68,8 @@ class LineMigrationWorkflow(MigrationHandlers):
 
     @workflow.run
     async def run(self, start: StartMigration) -> Outcome:
+        if start.state is None:
+            await self._check_force_majeure(start)
         if start.state is None and self._state.switch is None:  # through the hub: a match
             async with self._lock:
                 await self._open_order()
@@ -105,6 +107,17 @@ class LineMigrationWorkflow(MigrationHandlers):
         self._advance_switch()
         self._publish()
         return views.snapshot(self._state, workflow.now())
+
+    async def _check_force_majeure(self, start: StartMigration) -> None:
+        """A start whose copy of the register was too old when it began (held up by retries)
+        asks the register itself before anything else: the registry's second pass may have
+        listed before it started."""
+        area = self._state.request.line.area
+        began = workflow.info().workflow_start_time
+        if area is None or not force_majeure.copy_too_old(start.force_majeure_read_at, began):
+            return
+        register = await effects.register_of_area(area)
+        self._state = force_majeure.catch_up(self._state, register, workflow.now())
 
     async def _open_order(self) -> None:
         """Validate line and code at the losing operator; a refusal fails with no other effect."""

@@ -69,3 +69,24 @@ def test_a_revocation_puts_every_clock_back() -> None:
     assert due(revoked, PromiseName.ACTIVATION) == due(state, PromiseName.ACTIVATION)
     assert revoked.force_majeure[0].revoked_at == MONDAY + 2 * DAY
     assert force_majeure.revoke(revoked, "fm-1", MONDAY + 3 * DAY) is revoked
+
+
+def test_a_start_trusts_its_copy_of_the_register_only_while_it_is_fresh() -> None:
+    read = MONDAY
+    assert not force_majeure.copy_too_old(read, read + force_majeure.COPY_FRESH_FOR)
+    assert force_majeure.copy_too_old(read, read + force_majeure.COPY_FRESH_FOR + timedelta(1e-3))
+    assert not force_majeure.copy_too_old(None, read + DAY)  # a start from before copies
+    # Every copy read before a change is too old by the time the second pass lists.
+    assert force_majeure.SETTLE > force_majeure.COPY_FRESH_FOR
+
+
+def test_catching_up_with_the_register_applies_what_the_copy_missed_and_only_that() -> None:
+    gone = FLOOD.model_copy(update={"declaration_id": "fm-2", "reason": "storm"})
+    state = force_majeure.declare(confirmed(), gone, MONDAY)  # the old copy had it in force
+    register = [FLOOD, gone.model_copy(update={"revoked_at": MONDAY + DAY})]
+    caught = force_majeure.catch_up(state, register, MONDAY + DAY)
+    activation = promises.find(caught.promises, PromiseName.ACTIVATION.value)
+    assert activation is not None
+    assert [p.declaration for p in activation.pauses] == ["fm-1"]
+    assert force_majeure.catch_up(caught, register, MONDAY + 2 * DAY) is caught  # once
+    assert force_majeure.catch_up(confirmed(), [], MONDAY) == confirmed()

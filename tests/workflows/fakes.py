@@ -35,6 +35,8 @@ from activities.messages import (
 )
 from domain.commands import Booked
 from domain.facts import Facts
+from domain.force_majeure import REGISTER_ACTIVITY
+from domain.models import Declaration
 from domain.switching.messages import PARK_ACTIVITY, Parked
 from domain.tmf.events import OrderEvent
 from schemas import ots_problems
@@ -82,6 +84,8 @@ class FakeSystems:
     announce_failures: int = 0  # announcements that fail after handing their events over
     hub_refusals: int = 0  # posts to the hub's letterbox refused for good (a 400)
     parked: list[Parked] = field(default_factory=list)  # hub messages for the supervisors
+    register: list[Declaration] = field(default_factory=list)  # the force-majeure register
+    register_reads: int = 0  # migrations that asked it, their copy being too old
 
     def hub_messages(self) -> list[dict[str, Any]]:
         """Every message the hub took from us, once each (a retry is the same message)."""
@@ -118,12 +122,18 @@ class FakeSystems:
                 raise RuntimeError("visibility is down")
             return 1
 
+        @activity.defn(name=REGISTER_ACTIVITY)
+        async def register_of_area(area: str) -> list[Declaration]:
+            self.register_reads += 1
+            return [d for d in self.register if d.area == area]
+
         return [
             *(self._fake(name, model) for name, model in SIGNATURES.items()),
             *capacity,
             *self._hub(),
             record_facts,
             announce,
+            register_of_area,
             extend_calendar,
         ]
 

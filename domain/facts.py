@@ -84,15 +84,30 @@ class TicketFact(Model):
 
 
 class Facts(Model):
-    """Everything the report needs about one migration, keyed by its run chain."""
+    """Everything the report needs about one migration, keyed by its run chain. A write that
+    carries a change (`changes`) leaves a table it does not carry (None) as it was."""
 
     migration: MigrationFact
-    promises: list[PromiseFact]
-    escalations: list[EscalationFact]
-    compensation: list[CompensationFact]
-    missed_visits: list[MissedVisitFact]
-    outages: list[OutageFact]
-    tickets: list[TicketFact]
+    promises: list[PromiseFact] | None
+    escalations: list[EscalationFact] | None
+    compensation: list[CompensationFact] | None
+    missed_visits: list[MissedVisitFact] | None
+    outages: list[OutageFact] | None
+    tickets: list[TicketFact] | None
+
+
+TABLES = ("promises", "escalations", "compensation", "missed_visits", "outages", "tickets")
+
+
+def changes(written: Facts | None, now: Facts) -> Facts | None:
+    """What a write must carry once `written` is in the read model: nothing when no figure
+    changed; else the migration's row and only the tables that changed."""
+    if written is None:
+        return now
+    if written == now:
+        return None
+    same = {name: None for name in TABLES if getattr(written, name) == getattr(now, name)}
+    return now.model_copy(update=same)
 
 
 def facts_of(state: MigrationState, now: datetime) -> Facts:

@@ -32,7 +32,10 @@ NEUTRAL_ORDER_RULES = 8
 # And a line whose jurisdiction switches through the One Touch Switch hub (GB) matched,
 # ordered, updated, triggered or cancelled there by the migration itself.
 SWITCHING_RULES = 9
-NEWEST = SWITCHING_RULES
+# And facts written only when a figure changed, carrying only the tables that changed, one
+# write waiting at a time (it takes the newest state when its turn comes).
+CHANGED_FACTS_RULES = 10
+NEWEST = CHANGED_FACTS_RULES
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,12 @@ class Rules:
     def writes_facts(self) -> bool:
         """The migration's facts written to the report's read model."""
         return self.level >= REPORTING_RULES
+
+    @property
+    def writes_changed_facts_only(self) -> bool:
+        """A write only when a figure changed, with only the tables that changed (before:
+        every table at every milestone and again at the close)."""
+        return self.level >= CHANGED_FACTS_RULES
 
     @property
     def raises_order_events(self) -> bool:

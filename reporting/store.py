@@ -28,13 +28,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from domain.facts import Facts
+from domain.facts import TABLES, Facts
 from reporting import tables as t
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 WRITE_ATTEMPTS = 5
 T = TypeVar("T")
+NUMBERED = frozenset({"compensation", "outages"})  # rows with no key of their own: by order
 
 
 def engine_for(url: str) -> Engine:
@@ -95,8 +96,9 @@ def _ensure_database(url: str) -> None:
 
 
 def write(engine: Engine, facts: Facts, now: datetime | None = None) -> None:
-    """Replace the run chain's facts with these: a retry, a replay or a rebuild writes the
-    same rows again, never a second copy; another chain of the same line is untouched."""
+    """Replace the run chain's facts with these (a table they do not carry stays as it is): a
+    retry, a replay or a rebuild writes the same rows again, never a second copy; another
+    chain of the same line is untouched."""
     chain = facts.migration.chain_id
     row = {**facts.migration.model_dump(), "written_at": now or datetime.now(UTC)}
 
@@ -104,6 +106,8 @@ def write(engine: Engine, facts: Facts, now: datetime | None = None) -> None:
         c.execute(delete(t.migrations).where(t.migrations.c.chain_id == chain))
         c.execute(insert(t.migrations).values(row))
         for table, rows in _children(facts):
+            if rows is None:
+                continue
             c.execute(delete(table).where(table.c.chain_id == chain))
             if rows:
                 c.execute(insert(table), [{"chain_id": chain, **r} for r in rows])
@@ -135,13 +139,17 @@ def monthly_page(engine: Engine, month: str) -> str | None:
     return _retrying(engine, lambda c: c.execute(query).scalar_one_or_none())
 
 
-def _children(facts: Facts) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
-    yield t.promises, [p.model_dump() for p in facts.promises]
-    yield t.escalations, [e.model_dump() for e in facts.escalations]
-    yield t.compensation, [{"seq": i, **c.model_dump()} for i, c in enumerate(facts.compensation)]
-    yield t.missed_visits, [m.model_dump() for m in facts.missed_visits]
-    yield t.outages, [{"seq": i, **o.model_dump()} for i, o in enumerate(facts.outages)]
-    yield t.tickets, [k.model_dump() for k in facts.tickets]
+def _children(facts: Facts) -> Iterator[tuple[Any, list[dict[str, Any]] | None]]:
+    """Each child table and its rows (None: not carried, left as written)."""
+    for name in TABLES:
+        carried: list[Any] | None = getattr(facts, name)
+        if carried is None:
+            yield getattr(t, name), None
+            continue
+        rows = [r.model_dump() for r in carried]
+        if name in NUMBERED:
+            rows = [{"seq": i, **r} for i, r in enumerate(rows)]
+        yield getattr(t, name), rows
 
 
 def rows(engine: Engine, start: datetime, end: datetime) -> dict[str, list[dict[str, Any]]]:

@@ -63,6 +63,7 @@ PATHS = {
     "outgoing_lapsed",
     "force_majeure_old_copy",
     "force_majeure_registry",
+    "reporting_changed_facts",
 }
 
 

@@ -34,9 +34,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.payments import Payments
     from activities.reporting import ReadModel
     from domain.commands import Effect, EffectKind
-    from domain.facts import facts_of
+    from domain.facts import Facts, facts_of
     from domain.force_majeure import REGISTER_ACTIVITY
-    from domain.models import Declaration
+    from domain.models import Declaration, Stage
     from domain.records import Escalation, MigrationState
     from domain.switching.messages import PARK_ACTIVITY, Parked
     from domain.tmf.events import OrderEvent
@@ -105,13 +105,18 @@ async def open_order(state: MigrationState) -> Receipt:
 
 async def record_facts(state: MigrationState, now: datetime) -> None:
     """The migration's facts, as of now, into the report's read model (an upsert by run
-    chain: a retry writes the same rows)."""
+    chain: a retry writes the same rows); rules 6 to 9."""
+    await write_facts(facts_of(state, now), state.stage)
+
+
+async def write_facts(facts: Facts, stage: Stage) -> None:
+    """Facts (all, or a change) into the report's read model."""
     await workflow.execute_activity_method(
         ReadModel.record_facts,
-        facts_of(state, now),
+        facts,
         start_to_close_timeout=CALL_TIMEOUT,
         retry_policy=RETRY,
-        summary=f"Report facts: {state.stage.value}",
+        summary=f"Report facts: {stage.value}",
     )
 
 

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         StartMigration,
     )
     from domain.editing import UNDO_EFFECTS
+    from domain.facts import Facts, changes, facts_of
     from domain.records import MigrationState
     from domain.rules import Rules
     from domain.switching import flow as switching
@@ -62,6 +63,8 @@ class LineMigrationWorkflow(MigrationHandlers):
         self._visibility = Visibility(start.state, versions.published_keys())
         # The stage whose facts the read model has (a continued run's were written before).
         self._reported = self._state.stage if start.state is not None else None
+        self._facts_written: Facts | None = None  # what this run wrote (rules 10)
+        self._facts_waiting = False  # a write is queued and will take the newest state
         # The latest background step (facts to the read model, an order's events to its
         # listeners): each awaits the one before, so nothing lands out of order.
         self._background: asyncio.Task[None] | None = None
@@ -89,7 +92,10 @@ class LineMigrationWorkflow(MigrationHandlers):
         if Rules(self._state.rules).raises_order_events and self._background is not None:
             await self._background  # an order's last events are announced before it ends
             self._surface_bug()
-        if Rules(self._state.rules).writes_facts:  # closed: its final facts, before it ends
+        rules = Rules(self._state.rules)
+        if rules.writes_changed_facts_only:  # closed: its final facts, if any changed
+            await self._write_changed_facts()
+        elif rules.writes_facts:
             await effects.record_facts(self._state, workflow.now())
         s = self._state
         return Outcome(
@@ -245,12 +251,29 @@ class LineMigrationWorkflow(MigrationHandlers):
         self._tell_order_listeners()
 
     def _report_milestone(self) -> None:
-        """A new stage is a milestone: its facts go to the read model in the background."""
+        """A new stage is a milestone: its facts go to the read model in the background (rules
+        10: one write waiting at most, which takes the newest state when its turn comes)."""
         state = self._state
-        if not Rules(state.rules).writes_facts or state.stage is self._reported:
+        rules = Rules(state.rules)
+        if not rules.writes_facts or state.stage is self._reported:
             return
         self._reported = state.stage
-        self._in_background(lambda: effects.record_facts(state, workflow.now()))
+        if not rules.writes_changed_facts_only:
+            self._in_background(lambda: effects.record_facts(state, workflow.now()))
+        elif not self._facts_waiting:
+            self._facts_waiting = True
+            self._in_background(self._write_changed_facts)
+
+    async def _write_changed_facts(self) -> None:
+        """The facts as they stand now, carrying only the tables that changed since this run's
+        last write; no write at all when no figure changed."""
+        self._facts_waiting = False
+        now = facts_of(self._state, workflow.now())
+        change = changes(self._facts_written, now)
+        if change is None:
+            return
+        await effects.write_facts(change, self._state.stage)
+        self._facts_written = now
 
     def _tell_order_listeners(self) -> None:
         """A product order's state, milestones or alerts changed: the migration numbers the

@@ -11,6 +11,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.rules import (
         CALENDAR_RULES,
+        CHANGED_FACTS_RULES,
         CUSTOMER_NOTICE_RULES,
         LEGACY_RULES,
         NEUTRAL_ORDER_RULES,
@@ -22,9 +23,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search_attributes as sa
 
-# Newest first: lines switched through the One Touch Switch hub; a product order as neutral facts; a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
+# Newest first: facts written when they change, and only what changed; lines switched through the One Touch Switch hub; a product order as neutral facts; a product order's events (TM Forum); facts for the report's read model; visits booked from field service's capacity; windows on the migration's
 # calendar; messages when a promise to the customer breaks; rebooking and reinstatement.
 RULES_PATCHES = (
+    ("changed-facts", CHANGED_FACTS_RULES),
     ("one-touch-switch", SWITCHING_RULES),
     ("neutral-orders", NEUTRAL_ORDER_RULES),
     ("order-events", ORDER_EVENT_RULES),

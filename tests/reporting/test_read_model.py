@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from domain.commands import ConfirmLineRelease, OpenTicket, ReportVisit, Withdraw
-from domain.facts import Facts, facts_of
+from domain.facts import TABLES, Facts, changes, facts_of
 from domain.figures import DEFINITIONS, GroupBy, percentile, report
 from domain.models import VisitOutcome
 from domain.records import MigrationState
@@ -63,6 +64,7 @@ def test_the_facts_name_milestones_and_promises_never_the_customer() -> None:
     assert (m.stage, m.started_at, m.confirmed_at) == ("completed", T0, T0)
     assert m.activated_at == T0 + 2 * HOUR and m.completed_at == T0 + 3 * HOUR
     assert m.activation_hours == 2.0 and m.technician == "luca" and m.line_key == "k"
+    assert f.promises is not None and f.tickets is not None  # facts_of carries every table
     statuses = {p.kind: p.status for p in f.promises}
     assert statuses["visit"] == "kept" and statuses["technician_contact"] == "kept"
     assert [t.ticket_id for t in f.tickets] == ["T1"]
@@ -79,8 +81,39 @@ def test_writing_again_replaces_and_another_chain_of_the_line_stays(engine: Engi
     found = store.rows(engine, T0 - DAY, T0 + 30 * DAY)  # every promise falls due in it
     chains = sorted(m["chain_id"] for m in found["report_migrations"])
     assert chains == ["chain-a", "chain-b"]
+    assert first.promises is not None and second.promises is not None
     assert len(found["report_promises"]) == len(first.promises) + len(second.promises)
     assert found["report_migrations"][0]["started_at"].tzinfo is UTC
+
+
+def test_a_change_carries_only_what_changed_and_lands_as_a_whole_write_would(
+    engine: Engine,
+) -> None:
+    """Rules 10 write only the tables that changed since the run's last write: applied in
+    order they leave the store as one whole write of the last facts (what a rebuild writes)."""
+    earlier = scheduled(rules=CALENDAR_RULES).model_copy(update={"chain_id": "chain-a"})
+    earlier = run(earlier, OpenTicket(actor=CARE, channel="phone", summary="when?"), T0)
+    before, after = facts(earlier), facts(completed("chain-a"))
+    assert changes(after, after) is None  # no figure changed: no write
+    change = changes(before, after)
+    assert change is not None and change.migration == after.migration
+    carried = {name for name in TABLES if getattr(change, name) is not None}
+    assert "promises" in carried and "tickets" not in carried  # the ticket is as it was
+    assert changes(None, before) == before  # a run's first write carries everything
+    store.write(engine, before)
+    store.write(engine, change)
+    store.write(engine, change)  # retried
+    window = (T0 - DAY, T0 + 30 * DAY)
+    live = store.rows(engine, *window)
+    store.write(engine, after)  # what a rebuild writes
+    assert without_write_times(live) == without_write_times(store.rows(engine, *window))
+
+
+def without_write_times(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        table: [{k: v for k, v in r.items() if k != "written_at"} for r in found]
+        for table, found in rows.items()
+    }
 
 
 def test_figures_count_their_own_event_in_a_half_open_period(engine: Engine) -> None:

@@ -34,7 +34,7 @@ from activities.messages import (
     WindowReservation,
 )
 from domain.commands import Booked
-from domain.facts import Facts
+from domain.facts import TABLES, Facts
 from domain.force_majeure import REGISTER_ACTIVITY
 from domain.models import Declaration
 from domain.switching.messages import PARK_ACTIVITY, Parked
@@ -90,6 +90,14 @@ class FakeSystems:
     def hub_messages(self) -> list[dict[str, Any]]:
         """Every message the hub took from us, once each (a retry is the same message)."""
         return [c.payload.message for c in self.named("ots.send") if isinstance(c.payload, HubPost)]
+
+    def stored(self) -> Facts:
+        """The read model as the writes left it (one run chain): each table as last carried."""
+        merged = self.facts[0]
+        for change in self.facts[1:]:
+            carried = {n: getattr(change, n) for n in TABLES if getattr(change, n) is not None}
+            merged = merged.model_copy(update={"migration": change.migration, **carried})
+        return merged
 
     def named(self, name: str) -> list[Call]:
         return [c for c in self.effects.values() if c.name == name]

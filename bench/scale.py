@@ -11,7 +11,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,9 @@ from bench.bare import BARE_QUEUE, Alarm, BareTimer, Notice
 from bench.paths import in_parallel, now, percentile
 from settings import Settings
 from tests.e2e.client import migration_body
-from usecases import migrations
+from usecases import force_majeure, migrations
 from usecases.proposal import MigrationIn
+from usecases.requests import ForceMajeureIn
 from workflows.line_migration import LineMigrationWorkflow
 
 MIB = 1024 * 1024
@@ -84,6 +85,21 @@ def _per_1k(points: list[dict[str, float]], key: str) -> float:
     return round((last[key] - first[key]) / (last["open"] / 1000), 2)
 
 
+async def _a_declaration_elsewhere(client: Client, task_queue: str) -> None:
+    """As in production once anything was declared, the force-majeure register exists (in an
+    area the benchmark's lines are not in), so every start finds one to read."""
+    now = datetime.now(UTC)
+    far = ForceMajeureIn.model_validate(
+        {
+            "area": "XX",
+            "from": now.isoformat(),
+            "to": (now + timedelta(days=1)).isoformat(),
+            "reason": "the benchmark's",
+        }
+    )
+    await force_majeure.declare(client, task_queue, far, "bench", None)
+
+
 async def scale_curve(
     client: Client,
     bare_client: Client,
@@ -130,6 +146,7 @@ async def scale_curve(
     async def read_bare(wid: str) -> object:
         return await bare_client.get_workflow_handle(wid).query(BareTimer.next_due)
 
+    await _a_declaration_elsewhere(client, settings.task_queue)
     ours_points = await _curve(
         sizes, concurrency, ours, read_ours, pids["worker"], pids["temporal"]
     )

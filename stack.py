@@ -41,6 +41,7 @@ class Ports:
     api: int = 8000
     simulators: int = 8100
     worker_metrics: int = 9464
+    temporal_metrics: int = 9465  # the server's own meters (its `action` count among them)
 
     @classmethod
     def free(cls) -> Ports:
@@ -96,6 +97,10 @@ class Stack:
     def temporal_address(self) -> str:
         return f"127.0.0.1:{self.ports.temporal}"
 
+    @property
+    def temporal_metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.temporal_metrics}/metrics"
+
     def env(self) -> dict[str, str]:
         sims = self.simulators_url
         return {
@@ -130,6 +135,8 @@ class Stack:
             "127.0.0.1",
             "--port",
             str(p.temporal),
+            "--metrics-port",
+            str(p.temporal_metrics),
             "--db-filename",
             str(self.db_file),
             "--log-level",
@@ -275,7 +282,8 @@ def main() -> int:
         f"  Web UI     http://127.0.0.1:{p.ui}\n"
         f"  Temporal   {stack.temporal_address}\n"
         f"  Simulators {stack.simulators_url}  (GET /calls, POST /faults)\n"
-        f"  Metrics    {stack.api_url}/metrics and http://127.0.0.1:{p.worker_metrics}/metrics\n"
+        f"  Metrics    {stack.api_url}/metrics, http://127.0.0.1:{p.worker_metrics}/metrics and "
+        f"{stack.temporal_metrics_url}\n"
         "Ctrl-C stops everything.\n",
         flush=True,
     )

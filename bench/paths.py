@@ -16,6 +16,7 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 
 from bench import roster
+from bench.bill import actions_in
 from tests.e2e.client import auth, book, technician_of
 
 T = TypeVar("T")
@@ -83,6 +84,7 @@ def cost(history: WorkflowHistory) -> dict[str, int]:
         "history_bytes": sum(e.ByteSize() for e in events),
         "activities": kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
         "payloads": sum(payloads_in(e) for e in events),
+        "actions": actions_in(history),
     }
 
 

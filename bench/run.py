@@ -32,8 +32,10 @@ from temporalio.client import Client
 
 from bench import roster, scale
 from bench.bare import BARE_QUEUE, BareMigration, Plan
+from bench.bill import metered, usd_per_thousand
 from bench.burst import burst_storm
 from bench.cpu import cpu_seconds, per_migration_ms
+from bench.crm import crm_share
 from bench.latency import Latencies, TimedTransport
 from bench.letterbox import letterbox_burst
 from bench.matching import match_burst
@@ -89,17 +91,36 @@ async def bare_run(
     return handle.id
 
 
-async def cost_per_path(api: httpx.AsyncClient, client: Client) -> tuple[dict[str, Any], str]:
+async def cost_per_path(
+    api: httpx.AsyncClient, client: Client, metrics_url: str
+) -> tuple[dict[str, Any], str]:
+    """Each path once, ours then bare, alone on the server: the cost its history shows, and
+    the actions the server's meter counted meanwhile (queries too), priced per 1,000."""
     results: dict[str, Any] = {}
     happy_plan = ""
+
+    async def meter() -> float:
+        return await metered(api, metrics_url, client.namespace)
+
     for name, drive in PATHS.items():
+        before = await meter()
         ours = await client.get_workflow_handle(await drive(api, client)).fetch_history()
+        between = await meter()
         plan = plan_of(ours)
         bare = await client.get_workflow_handle(await bare_run(client, plan)).fetch_history()
+        after = await meter()
         for metric, value in cost(ours).items():
             results[f"{metric}_{name}"] = value
         for metric, value in cost(bare).items():
             results[f"bare_{metric}_{name}"] = value
+        results[f"metered_actions_{name}"] = int(between - before)
+        results[f"bare_metered_actions_{name}"] = int(after - between)
+        for side in ("", "bare_"):
+            usd = usd_per_thousand(
+                results[f"{side}metered_actions_{name}"], results[f"{side}history_bytes_{name}"]
+            )
+            results[f"{side}usd_actions_per_1k_{name}"] = usd["actions"]
+            results[f"{side}usd_storage_per_1k_{name}"] = usd["storage"]
         results[f"events_ratio_{name}"] = round(
             results[f"events_{name}"] / results[f"bare_events_{name}"], 2
         )
@@ -389,8 +410,14 @@ async def one_mode(
         httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
         httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
     ):
-        paths, plan = await timed("cost", cost_per_path(api, client))
+        paths, plan = await timed("cost", cost_per_path(api, client, stack.temporal_metrics_url))
         results |= paths
+        if not suffix and args.crm_orders:
+            happy = {k: paths[f"{k}_happy_path"] for k in ("events", "metered_actions")}
+            urls = (stack.simulators_url, stack.temporal_metrics_url)
+            results |= await timed(
+                "crm", crm_share(api, sims, client, urls, args.crm_orders, happy)
+            )
         results |= await timed("letterbox", letterbox_burst(api, sims))
         results |= await timed("matching", match_burst(sims, args.matches, args.match_window))
         if "throughput" in wanted:
@@ -438,6 +465,9 @@ if __name__ == "__main__":
     parser.add_argument("--storm-window", type=int, default=45, help="seconds until they do")
     parser.add_argument("--burst", type=int, default=1000, help="visit windows ending together")
     parser.add_argument("--matches", type=int, default=200, help="match requests to answer")
+    parser.add_argument(
+        "--crm-orders", type=int, default=20, help="product orders placed by a CRM with a listener"
+    )
     parser.add_argument("--match-window", type=float, default=60, help="seconds they arrive over")
     parser.add_argument(
         "--scale",

@@ -314,12 +314,13 @@ listener = APIRouter(prefix="/listener", tags=["event listener"])
 
 class Received(BaseModel):
     """One delivery a listener accepted, as it came: the raw body and the signature header,
-    so a test can check the signature with the secret it was given."""
+    so a test can check the signature with the secret it was given; and when (the lag)."""
 
     event_id: str
     event_type: str
     signature: str | None
     body: str
+    received_at: datetime
 
 
 @listener.post("/{name}", status_code=204, response_model=None)
@@ -338,6 +339,7 @@ async def receive_event(request: Request, name: str) -> Response:
             event_type=event["eventType"],
             signature=request.headers.get("X-Hub-Signature-256"),
             body=raw,
+            received_at=datetime.now(UTC),
         )
     )
     return Response(status_code=204)

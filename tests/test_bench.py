@@ -10,18 +10,37 @@ from pathlib import Path
 
 import pytest
 from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import WorkflowHistory
 
+from bench.bill import actions_in, usd_per_thousand
 from bench.paths import payloads_in
 from bench.targets import TARGETS, verdicts
 
 ROOT = Path(__file__).parent.parent
 KEYS = [
     *(
-        f"{metric}_{path}"
-        for metric in ("events", "workflow_tasks", "history_bytes", "payloads")
+        f"{side}{metric}_{path}"
+        for metric in (
+            "events",
+            "workflow_tasks",
+            "history_bytes",
+            "payloads",
+            "actions",
+            "metered_actions",
+            "usd_actions_per_1k",
+            "usd_storage_per_1k",
+        )
+        for side in ("", "bare_")
         for path in ("happy_path", "seed_story", "withdrawal")
     ),
+    "crm_extra_migration_events_per_order",
+    "crm_delivery_events_per_order",
+    "crm_extra_actions_per_order",
+    "crm_deliveries_per_order",
+    "crm_delivery_lag_p50_ms",
+    "crm_delivery_lag_p99_ms",
     "api_migrations_per_s",
     "bare_per_s",
     "throughput_ratio",
@@ -72,6 +91,8 @@ def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
         "4",
         "--match-window",
         "2",
+        "--crm-orders",
+        "2",
         "--scale",
         "10,20",
         "--results",
@@ -93,6 +114,44 @@ def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
         assert mode["payloads_happy_path"] > mode["bare_payloads_happy_path"] > 0
         assert mode["worker_cpu_ratio"] > 0 and mode["payloads_ratio"] > 1
     assert "sandbox" in done.stdout
+    # The bill: the server's meter sees at least what the history shows (queries besides).
+    for path in ("happy_path", "seed_story", "withdrawal"):
+        assert results[f"metered_actions_{path}"] >= results[f"actions_{path}"] > 0
+        assert results[f"usd_actions_per_1k_{path}"] > 0
+    assert results["crm_deliveries_per_order"] >= 3  # created, in progress, completed at least
+
+
+def test_billable_actions_are_counted_by_temporal_clouds_published_rules() -> None:
+    kinds = EventType
+    started = HistoryEvent(event_type=kinds.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+    timer = HistoryEvent(event_type=kinds.EVENT_TYPE_TIMER_STARTED)
+    retried = HistoryEvent(event_type=kinds.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+    retried.activity_task_started_event_attributes.attempt = 3  # two retries: three actions
+    upsert = HistoryEvent(event_type=kinds.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+    fields = upsert.upsert_workflow_search_attributes_event_attributes.search_attributes
+    fields.indexed_fields["MigrationStage"].CopyFrom(Payload(data=b"x"))
+    fields.indexed_fields["EscalationLevel"].CopyFrom(Payload(data=b"1"))  # one command: one
+    versioning = HistoryEvent(event_type=kinds.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+    attrs = versioning.upsert_workflow_search_attributes_event_attributes.search_attributes
+    attrs.indexed_fields["TemporalChangeVersion"].CopyFrom(Payload(data=b"p"))  # exempt
+    markers = [HistoryEvent(event_type=kinds.EVENT_TYPE_MARKER_RECORDED) for _ in range(3)]
+    for i, m in enumerate(markers):
+        m.marker_recorded_event_attributes.workflow_task_completed_event_id = 4 if i < 2 else 9
+    child = HistoryEvent(
+        event_type=kinds.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
+    )  # two: the start and the attempted execution
+    others = [
+        HistoryEvent(event_type=k)
+        for k in (
+            kinds.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+            kinds.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+            kinds.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,  # not billed
+            kinds.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,  # billed when started
+        )
+    ]
+    events = [started, timer, retried, upsert, versioning, *markers, child, *others]
+    assert actions_in(WorkflowHistory("wf", events)) == 1 + 1 + 3 + 1 + 0 + 2 + 2 + 2
+    assert usd_per_thousand(40, 0)["actions"] == 2.0  # 40,000 actions at $50 a million
 
 
 def test_payloads_are_counted_wherever_an_event_holds_them() -> None:

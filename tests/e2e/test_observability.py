@@ -62,12 +62,16 @@ async def test_metrics_on_the_api_and_the_worker(api: httpx.AsyncClient, stack: 
     async with httpx.AsyncClient() as http:
         url = f"http://127.0.0.1:{stack.ports.worker_metrics}/metrics"
         worker = (await http.get(url)).text
+        server = (await http.get(stack.temporal_metrics_url)).text
     assert series(worker, "temporal_workflow_completed") >= 1  # SDK series
     assert series(worker, "temporal_activity_execution_latency_count") >= 1
     assert series(worker, "migration_escalations_total", level="1") >= 1  # product series
     assert series(worker, "migration_promise_breaches_total", promise="confirmation") >= 1
     assert series(worker, "migration_promises_opened_total", promise="confirmation") >= 1
     assert series(worker, "migration_closed_total", stage="completed") >= 1
+    # The server's own meter of what Temporal Cloud would bill (docs/costs.md).
+    started = {"action_type": "grpc_StartWorkflowExecution", "namespace": "default"}
+    assert series(server, "action", **started) >= 1
 
 
 async def test_logs_are_json_name_the_migration_and_hold_no_personal_data(

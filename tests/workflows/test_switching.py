@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -22,6 +23,8 @@ from tests.workflows.steps import Handle, confirm, eventually, record, start
 from usecases.calendars import resolve
 from usecases.proposal import CalendarIn
 from workflows.line_migration import LineMigrationWorkflow as Wf
+
+LONDON = ZoneInfo("Europe/London")  # the British line's clock: the switch's dates are its days
 
 FRIDAY_4PM = datetime(2026, 12, 11, 16, tzinfo=UTC)  # London is on UTC in December
 MONDAY_END = datetime(2026, 12, 14, 23, 59, 59, tzinfo=UTC)
@@ -48,7 +51,8 @@ def payload(m: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-async def book_gordon(env: WorkflowEnvironment, handle: Handle, after: timedelta) -> None:
+async def book_gordon(env: WorkflowEnvironment, handle: Handle, after: timedelta) -> date:
+    """Booked from `after` from now; the visit's day on the line's clock (London)."""
     now = await env.get_current_time()
     await handle.execute_update(
         Wf.book_visit,
@@ -59,6 +63,7 @@ async def book_gordon(env: WorkflowEnvironment, handle: Handle, after: timedelta
             window_end=now + after + timedelta(hours=4),
         ),
     )
+    return (now + after).astimezone(LONDON).date()
 
 
 async def matched_and_booked(
@@ -90,24 +95,25 @@ async def test_a_switch_from_match_to_trigger_releases_the_old_line(
     answer = losing.matched(match)
     await handle.signal(Wf.hub_message, answer)
     await confirm(handle)
-    await book_gordon(env, handle, timedelta(hours=2))
+    visit_day = await book_gordon(env, handle, timedelta(hours=2))
     order = await message(systems, 2)
     reference = answer.payload["matchResult"]["switchOrderReference"]
-    today = (await env.get_current_time()).date()
-    assert payload(order) == {"switchOrderReference": reference, "plannedSwitchDate": f"{today}"}
+    planned = {"switchOrderReference": reference, "plannedSwitchDate": f"{visit_day}"}
+    assert payload(order) == planned
     await handle.signal(Wf.hub_message, losing.confirmed(order))
-    await book_gordon(env, handle, timedelta(days=3))  # the visit moves: the date follows
+    moved = await book_gordon(env, handle, timedelta(days=3))  # the visit moves: the date too
     update = await message(systems, 3)
     assert routing(update) == "OrderUpdateRequest"
-    assert payload(update)["plannedSwitchDate"] == f"{today + timedelta(days=3)}"
+    assert payload(update)["plannedSwitchDate"] == f"{moved}"
     await handle.signal(Wf.hub_message, losing.confirmed(update))
     await env.sleep(timedelta(days=3))
+    activated_on = (await env.get_current_time()).astimezone(LONDON).date()
     await handle.execute_update(
         Wf.report_visit, ReportVisit(actor=GORDON, outcome=VisitOutcome.ACTIVATED)
     )
     trigger = await message(systems, 4)
     assert routing(trigger) == "OrderTriggerRequest"
-    assert payload(trigger)["activationDate"] == f"{today + timedelta(days=3)}"
+    assert payload(trigger)["activationDate"] == f"{activated_on}"
     snap = await handle.query(Wf.snapshot)
     assert snap.stage is Stage.ACTIVATED and snap.line_released_at is None  # not before
     await handle.signal(Wf.hub_message, losing.confirmed(trigger))

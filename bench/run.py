@@ -92,18 +92,19 @@ async def bare_run(
 
 
 async def cost_per_path(
-    api: httpx.AsyncClient, client: Client, metrics_url: str
+    api: httpx.AsyncClient, client: Client, metrics_url: str | None
 ) -> tuple[dict[str, Any], str]:
-    """Each path once, ours then bare, alone on the server: the cost its history shows, and
-    the actions the server's meter counted meanwhile (queries too), priced per 1,000."""
+    """Each path once, ours then bare, alone on the server: the cost its history shows and,
+    given the server's meter (the bill does not change with the sandbox: one mode reads it),
+    the actions it counted meanwhile (queries too), priced per 1,000."""
     results: dict[str, Any] = {}
     happy_plan = ""
 
     async def meter() -> float:
-        return await metered(api, metrics_url, client.namespace)
+        return await metered(api, metrics_url, client.namespace) if metrics_url else 0.0
 
+    before = await meter()
     for name, drive in PATHS.items():
-        before = await meter()
         ours = await client.get_workflow_handle(await drive(api, client)).fetch_history()
         between = await meter()
         plan = plan_of(ours)
@@ -113,18 +114,21 @@ async def cost_per_path(
             results[f"{metric}_{name}"] = value
         for metric, value in cost(bare).items():
             results[f"bare_{metric}_{name}"] = value
-        results[f"metered_actions_{name}"] = int(between - before)
-        results[f"bare_metered_actions_{name}"] = int(after - between)
-        for side in ("", "bare_"):
-            usd = usd_per_thousand(
-                results[f"{side}metered_actions_{name}"], results[f"{side}history_bytes_{name}"]
-            )
-            results[f"{side}usd_actions_per_1k_{name}"] = usd["actions"]
-            results[f"{side}usd_storage_per_1k_{name}"] = usd["storage"]
+        if metrics_url:
+            results[f"metered_actions_{name}"] = int(between - before)
+            results[f"bare_metered_actions_{name}"] = int(after - between)
+            for side in ("", "bare_"):
+                usd = usd_per_thousand(
+                    results[f"{side}metered_actions_{name}"],
+                    results[f"{side}history_bytes_{name}"],
+                )
+                results[f"{side}usd_actions_per_1k_{name}"] = usd["actions"]
+                results[f"{side}usd_storage_per_1k_{name}"] = usd["storage"]
         results[f"events_ratio_{name}"] = round(
             results[f"events_{name}"] / results[f"bare_events_{name}"], 2
         )
         happy_plan = happy_plan or plan
+        before = after
     return results, happy_plan
 
 
@@ -410,7 +414,8 @@ async def one_mode(
         httpx.AsyncClient(base_url=stack.api_url, timeout=120) as api,
         httpx.AsyncClient(base_url=stack.simulators_url, timeout=60) as sims,
     ):
-        paths, plan = await timed("cost", cost_per_path(api, client, stack.temporal_metrics_url))
+        metrics_url = None if suffix else stack.temporal_metrics_url
+        paths, plan = await timed("cost", cost_per_path(api, client, metrics_url))
         results |= paths
         if not suffix and args.crm_orders:
             happy = {k: paths[f"{k}_happy_path"] for k in ("events", "metered_actions")}

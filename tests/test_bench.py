@@ -92,7 +92,7 @@ def test_the_benchmark_writes_every_key_and_the_plot(tmp_path: Path) -> None:
         "--match-window",
         "2",
         "--crm-orders",
-        "2",
+        "1",
         "--scale",
         "10,20",
         "--results",

@@ -24,7 +24,7 @@ USD_PER_RETAINED_GBH = 0.00105
 OPEN_HOURS = 14 * 24
 RETAINED_HOURS = 30 * 24
 PER = 1000  # migrations priced together
-REPORTED_WITHIN_S = 2.0
+REPORTED_WITHIN_S = 1.2  # measured: a start shows within 0.35–0.71 s (a 1 s flush)
 
 CHANGE_VERSION = "TemporalChangeVersion"  # versioning's own attribute: not billed
 ONE_EACH = frozenset(

@@ -22,7 +22,7 @@ from stack import Stack
 from tests.e2e.client import TOKENS
 
 HERE = Path(__file__).resolve().parent
-EXAMPLES_PER_OPERATION = 5  # × 35 operations × 8 roles (crm on its own paths only), on 2 cores
+EXAMPLES_PER_OPERATION = 4  # × 35 operations × 8 roles (crm on its own paths only): the ten minutes
 
 
 @pytest.mark.parametrize("role", sorted(TOKENS))
